@@ -110,6 +110,8 @@ static inline ucql_value ucql_value_unset(void)
 	X(E_NOMEM, -16, "out of memory", 0)                                       \
 	X(E_RANGE, -17, "value does not fit the requested C type", 0)             \
 	X(E_BAD_KIND, -18, "unknown result kind, event type or enum value", 0)    \
+	X(E_NULL, -19, "value is null", 0)                                        \
+	X(E_EMPTY, -20, "empty value", 0)                                         \
 	X(E_SERVER_ERROR, 0x10000, "server error", 0)                             \
 	X(E_PROTOCOL, 0x000A, "protocol error", 0)                                \
 	X(E_AUTH, 0x0100, "authentication error", 0)                              \

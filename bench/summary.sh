@@ -29,7 +29,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-echo "== running ucql-bench: $reps repetitions x ${min_time}s each (about a minute)..." >&2
+echo "== running ucql-bench: $reps repetitions x ${min_time}s each (1-3 minutes: min_time counts CPU time, so a loaded machine stretches it)..." >&2
 if ! "$bench" --benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true \
     --benchmark_min_time="$min_time" --benchmark_filter="${BENCH_FILTER:-.}" \
     --benchmark_out="$tmp/bench.json" --benchmark_out_format=json >"$tmp/console.txt" 2>&1; then
@@ -91,6 +91,7 @@ ROWS = [
     ("ROWS decode + typed getters (per cell)", None),
     ("100 x 5: decode + iterate", "BM_RowsDecodeIterate/100", "cell", 2, "<="),
     ("1000 x 5: decode + iterate", "BM_RowsDecodeIterate/1000", "cell", None, None),
+    ("100 x 5, text/blob lengths vary per row", "BM_RowsDecodeIterateVarlen/100", "cell", None, None),
     ("100 x 5: ucql_result_decode only", "BM_RowsDecodeOnly/100", "cell", None, None),
     ("100 x 5: iterate + getters only", "BM_RowsIterateOnly/100", "cell", None, None),
     ("v5 segments, 64 KiB payload", None),

@@ -72,7 +72,15 @@ static inline int ucql_bench_execute_typed(ucql_writer *w, int version, int16_t 
  * ks.bench, columns a int, b bigint, c text (16 bytes), d blob (32 bytes),
  * e double. Returns the body length, or 0 if cap is too small.
  */
+static inline size_t ucql_bench_rows_body_ex(uint8_t *buf, size_t cap, int32_t nrows, int vary);
 static inline size_t ucql_bench_rows_body(uint8_t *buf, size_t cap, int32_t nrows)
+{
+	return ucql_bench_rows_body_ex(buf, cap, nrows, 0);
+}
+
+/* vary = 1: text lengths 8..24 and blob lengths 16..48 change from row to
+ * row, the worst case for ucql_row_next's length prediction. */
+static inline size_t ucql_bench_rows_body_ex(uint8_t *buf, size_t cap, int32_t nrows, int vary)
 {
 	static const uint8_t t_int[2] = { 0, UCQL_TYPE_INT };
 	static const uint8_t t_bigint[2] = { 0, UCQL_TYPE_BIGINT };
@@ -95,21 +103,24 @@ static inline size_t ucql_bench_rows_body(uint8_t *buf, size_t cap, int32_t nrow
 	md.global_table = ucql_bytes_of("bench", 5);
 	md.cols = cols;
 
-	uint8_t blob[32];
-	for (int k = 0; k < 32; k++)
+	uint8_t blob[48];
+	for (int k = 0; k < 48; k++)
 		blob[k] = (uint8_t)(k * 37 + 11);
 	ucql_writer w;
 	ucql_writer_init(&w, buf, cap);
 	size_t at = ucql_result_rows_begin(&w, 4, &md);
 	for (int32_t r = 0; r < nrows; r++) {
-		char text[17];
-		memcpy(text, ucql_bench_text16, 17);
-		text[15] = (char)('a' + r % 26);
+		char text[25];
+		memset(text, 'x', sizeof text);
+		memcpy(text, ucql_bench_text16, 16);
+		size_t tlen = vary ? 8 + (size_t)(r * 7) % 17 : 16;
+		size_t blen = vary ? 16 + (size_t)(r * 13) % 33 : 32;
+		text[tlen - 1] = (char)('a' + r % 26);
 		blob[0] = (uint8_t)r;
 		ucql_value_write_int(&w, r * 7 - 300);
 		ucql_value_write_bigint(&w, (int64_t)r * 1000003 + 5);
-		ucql_value_write_text(&w, ucql_bytes_of(text, 16));
-		ucql_value_write_blob(&w, ucql_bytes_of(blob, 32));
+		ucql_value_write_text(&w, ucql_bytes_of(text, tlen));
+		ucql_value_write_blob(&w, ucql_bytes_of(blob, blen));
 		ucql_value_write_double(&w, r * 0.25 + 1.5);
 	}
 	ucql_result_rows_end(&w, at, nrows);
@@ -136,28 +147,26 @@ static inline int64_t ucql_bench_rows_iterate(ucql_bytes body, ucql_bench_sink *
 	if (rc < 0)
 		return rc;
 	ucql_cell_iter it = ucql_rows_cells(&res.u.rows);
-	ucql_value v;
+	ucql_value row[UCQL_BENCH_COLS];
 	int64_t cells = 0;
-	while (ucql_cell_next(&it, &v)) {
+	/* Row at a time, as the driver's result API reads: ucql_row_next
+	 * predicts each cell's length from the previous row. */
+	while (ucql_row_next(&it, row, UCQL_BENCH_COLS)) {
 		/* Initialized so a failing getter (counted in errors) leaves
 		 * something harmless to fold in. */
 		int32_t i32 = 0;
 		int64_t i64 = 0;
 		ucql_bytes b = { (const uint8_t *)ucql_bench_text16, 1 };
 		double d = 0;
-		s->errors |= ucql_value_get_int(v, &i32);
+		s->errors |= ucql_value_get_int(row[0], &i32);
 		s->ints += i32;
-		(void)ucql_cell_next(&it, &v);
-		s->errors |= ucql_value_get_bigint(v, &i64);
+		s->errors |= ucql_value_get_bigint(row[1], &i64);
 		s->ints += i64;
-		(void)ucql_cell_next(&it, &v);
-		s->errors |= ucql_value_get_text(v, &b);
+		s->errors |= ucql_value_get_text(row[2], &b);
 		s->ints += (int64_t)b.len + b.p[b.len - 1];
-		(void)ucql_cell_next(&it, &v);
-		s->errors |= ucql_value_get_blob(v, &b);
+		s->errors |= ucql_value_get_blob(row[3], &b);
 		s->ints += (int64_t)b.len + b.p[0];
-		(void)ucql_cell_next(&it, &v);
-		s->errors |= ucql_value_get_double(v, &d);
+		s->errors |= ucql_value_get_double(row[4], &d);
 		s->dbl += d;
 		cells += UCQL_BENCH_COLS;
 	}

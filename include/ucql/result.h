@@ -131,11 +131,15 @@ typedef struct ucql_rows {
 typedef struct ucql_cell_iter {
 	const uint8_t *p;
 	const uint8_t *end;
+	int32_t rows_read; /* rows returned by ucql_row_next so far */
 } ucql_cell_iter;
+
+/* Widest row for which decode and ucql_row_next predict cell lengths. */
+#define UCQL__ROWS_PREDICT_COLS 64
 
 static inline ucql_cell_iter ucql_rows_cells(const ucql_rows *rows)
 {
-	ucql_cell_iter it = { rows->content.p, rows->content.p + rows->content.len };
+	ucql_cell_iter it = { rows->content.p, rows->content.p + rows->content.len, 0 };
 	return it;
 }
 
@@ -163,13 +167,41 @@ static inline int ucql_cell_next(ucql_cell_iter *it, ucql_value *v)
 
 /* The next row's ncols cells (ncols = metadata.columns_count) into out[];
  * 1, or 0 at the end. With 0 columns there are no cells: count rows_count
- * instead. */
+ * instead. The fastest way through a result: keep passing the same out[]
+ * (it must not be modified between calls), whose previous row predicts each
+ * cell's length; a correct guess lets the CPU compute the next cell's
+ * address without waiting for the load of this one's length (see the
+ * comment on ucql_cell_next). Mixing ucql_cell_next and ucql_row_next on
+ * one iterator is allowed only at row boundaries. */
+/* ucql_row_next's rare path: this cell's length differs from the previous
+ * row's. Out of line on purpose, so the compiler keeps a predicted branch
+ * instead of a cmov that would make the next address wait for the load. */
+__attribute__((cold, noinline)) static void ucql__cell_relen(ucql_value *v, int32_t n)
+{
+	v->len = n < 0 ? UCQL_NULL : n;
+}
+
 static inline int ucql_row_next(ucql_cell_iter *it, ucql_value *out, int32_t ncols)
 {
 	if (it->p >= it->end)
 		return 0;
-	for (int32_t i = 0; i < ncols; i++)
-		(void)ucql_cell_next(it, &out[i]);
+	if (it->rows_read++ == 0 || ncols > UCQL__ROWS_PREDICT_COLS) {
+		for (int32_t i = 0; i < ncols; i++)
+			(void)ucql_cell_next(it, &out[i]);
+		return 1;
+	}
+	const uint8_t *p = it->p;
+	for (int32_t i = 0; i < ncols; i++) {
+		int32_t n = (int32_t)ucql__be32(p);
+		if (__builtin_expect(n != out[i].len, 0))
+			ucql__cell_relen(&out[i], n);
+		/* On the predicted path out[i].len is last row's length: the
+		 * next address does not depend on the load above. */
+		int32_t a = out[i].len > 0 ? out[i].len : 0;
+		out[i].p = p + 4;
+		p += 4 + (size_t)a;
+	}
+	it->p = p;
 	return 1;
 }
 

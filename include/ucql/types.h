@@ -175,7 +175,10 @@ UCQL_API void ucql_type_write_cql(ucql_writer *w, const ucql_type_set *s, int i,
  * negative error. */
 UCQL_API int ucql_type_to_cql(const ucql_type_set *s, int i, unsigned fmt, char *buf, size_t cap);
 /* Writes node i as a Cassandra marshal class name (fully qualified; vectors
- * as "…VectorType(elem , dim)" like Cassandra 5's toString). */
+ * as "…VectorType(elem , dim)" like Cassandra 5's toString; FrozenType(…)
+ * around nodes flagged frozen). Class syntax has no escapes: a UDT keyspace
+ * holding whitespace or ( ) , : or an opaque custom name that would not
+ * parse back as itself sets w->err = UCQL_E_INVALID_ARG. */
 UCQL_API void ucql_type_write_class(ucql_writer *w, const ucql_type_set *s, int i);
 /* Writes node i as a wire [option]. Vectors become custom (0x0000) with
  * their class name, as do durations when protocol_version < 5. A UDT

@@ -129,6 +129,8 @@ static int read_opt(ucql_reader *r, ucql_type_set *s, int depth)
 			return r->err;
 		size_t used = s->used;
 		i = parse_class(s, name, depth);
+		if (i >= 0 && s->nodes[i].id == UCQL_TYPE_CUSTOM)
+			s->nodes[i].name = name; /* opaque: exactly as sent */
 		if (i != UCQL_E_BAD_TYPE)
 			return i;
 		/* A class we cannot parse stays an opaque custom type. */
@@ -315,6 +317,10 @@ static int class_at(cur *c, ucql_type_set *s, int depth);
 static int class_params(cur *c, ucql_type_set *s, int i, int depth, int want)
 {
 	int last = -1, n = 0;
+	/* want < 0 (tuple): any count, none included — the wire allows an
+	 * empty tuple, so its formatted text must parse back. */
+	if (want < 0 && eat(c, ')'))
+		return i;
 	do {
 		int k = class_at(c, s, depth + 1);
 		if (k < 0)
@@ -333,11 +339,13 @@ static int class_udt(cur *c, ucql_type_set *s, int depth)
 	if (i < 0)
 		return i;
 	s->nodes[i].flags |= UCQL_TYPE_F_HEX;
+	/* Empty names are accepted: whatever a wire [option] holds must
+	 * survive formatting as a class name and parsing back. */
 	ucql_bytes ks = class_token(c);
-	if (!ks.len || !eat(c, ','))
+	if (!eat(c, ','))
 		return UCQL_E_BAD_TYPE;
 	ucql_bytes name = class_token(c);
-	if (!name.len || name.len % 2)
+	if (name.len % 2)
 		return UCQL_E_BAD_TYPE;
 	for (size_t k = 0; k < name.len; k++)
 		if (!is_hex(name.p[k]))
@@ -347,7 +355,7 @@ static int class_udt(cur *c, ucql_type_set *s, int depth)
 	int last = -1;
 	while (eat(c, ',')) {
 		ucql_bytes field = class_token(c);
-		if (!field.len || field.len % 2 || !eat(c, ':'))
+		if (field.len % 2 || !eat(c, ':'))
 			return UCQL_E_BAD_TYPE;
 		for (size_t k = 0; k < field.len; k++)
 			if (!is_hex(field.p[k]))
@@ -365,8 +373,6 @@ static int class_at(cur *c, ucql_type_set *s, int depth)
 {
 	if (depth > UCQL_TYPE_MAX_DEPTH)
 		return UCQL_E_TOO_DEEP;
-	skip_ws(c);
-	const uint8_t *start = c->p;
 	ucql_bytes full = class_token(c);
 	ucql_bytes b = strip_pkg(full);
 	if (!b.len)
@@ -424,10 +430,13 @@ static int class_at(cur *c, ucql_type_set *s, int depth)
 			c->p--;
 		if (skip_parens(c))
 			return UCQL_E_BAD_TYPE;
+		full.len = (size_t)(c->p - full.p);
 	}
+	/* (without parameters, eat() may have skipped whitespace after the
+	 * name: the name is the token alone) */
 	if ((i = new_node(s, UCQL_TYPE_CUSTOM)) < 0)
 		return i;
-	s->nodes[i].name = ucql_bytes_of(start, (size_t)(c->p - start));
+	s->nodes[i].name = full;
 	return i;
 }
 
@@ -477,7 +486,7 @@ static int cql_ident(cur *c, ucql_bytes *out, int *quoted)
 		*out = ucql_bytes_of(start, (size_t)(c->p - start));
 		c->p++;
 		*quoted = 1;
-		return out->len ? 0 : UCQL_E_BAD_TYPE;
+		return 0; /* "" too: a wire UDT may have an empty name */
 	}
 	while (c->p < c->end && is_ident(*c->p))
 		c->p++;
@@ -491,6 +500,10 @@ static int cql_at(cur *c, ucql_type_set *s, int depth);
 static int cql_params(cur *c, ucql_type_set *s, int i, int depth, int want)
 {
 	int last = -1, n = 0;
+	/* want < 0 (tuple): any count, none included — the wire allows an
+	 * empty tuple, so its formatted text must parse back. */
+	if (want < 0 && eat(c, '>'))
+		return i;
 	do {
 		int k = cql_at(c, s, depth + 1);
 		if (k < 0)
@@ -525,6 +538,17 @@ static int cql_at(cur *c, ucql_type_set *s, int depth)
 		}
 		ucql_bytes name = ucql_bytes_of(start, (size_t)(c->p - start));
 		c->p++;
+		/* A class name Cassandra knows ('…VectorType(…)', '…Int32Type')
+		 * is that type, as when it comes in an [option]. */
+		if (!memchr(name.p, '\'', name.len)) {
+			size_t used = s->used;
+			i = parse_class(s, name, depth);
+			if (i >= 0 && s->nodes[i].id != UCQL_TYPE_CUSTOM)
+				return i;
+			if (i != UCQL_E_BAD_TYPE && i < 0)
+				return i;
+			s->used = used;
+		}
 		if ((i = new_node(s, UCQL_TYPE_CUSTOM)) < 0)
 			return i;
 		s->nodes[i].name = name;

@@ -8,6 +8,14 @@
 
 enum enc { ENC_RAW, ENC_DQUOTE, ENC_SQUOTE, ENC_HEX };
 
+/* ucql_write_raw, minus the zero-length case (reserving 0 bytes of a NULL
+ * buffer would compute NULL + 0, which UBSan flags). */
+static void put_raw(ucql_writer *w, const void *p, size_t n)
+{
+	if (n)
+		ucql_write_raw(w, p, n);
+}
+
 /* Next decoded byte of b at *pos, or -1 at the end. */
 static int dec_next(ucql_bytes b, enum enc e, size_t *pos)
 {
@@ -32,8 +40,10 @@ static int dec_next(ucql_bytes b, enum enc e, size_t *pos)
 
 static void write_decoded(ucql_writer *w, ucql_bytes b, enum enc e)
 {
+	if (!b.len) /* (reserving 0 bytes of a NULL buffer computes NULL + 0) */
+		return;
 	if (e == ENC_RAW) {
-		ucql_write_raw(w, b.p, b.len);
+		put_raw(w, b.p, b.len);
 		return;
 	}
 	size_t pos = 0;
@@ -72,10 +82,10 @@ static void write_cql_ident(ucql_writer *w, ucql_bytes b, enum enc e, int from_t
 	if (from_text) {
 		if (e == ENC_DQUOTE) {
 			ucql_write_byte(w, '"');
-			ucql_write_raw(w, b.p, b.len);
+			put_raw(w, b.p, b.len);
 			ucql_write_byte(w, '"');
 		} else {
-			ucql_write_raw(w, b.p, b.len);
+			put_raw(w, b.p, b.len);
 		}
 		return;
 	}
@@ -102,7 +112,7 @@ static void write_cql_ident(ucql_writer *w, ucql_bytes b, enum enc e, int from_t
 
 static void write_cstr(ucql_writer *w, const char *s)
 {
-	ucql_write_raw(w, s, strlen(s));
+	put_raw(w, s, strlen(s));
 }
 
 static void write_dec(ucql_writer *w, int64_t v)
@@ -156,7 +166,7 @@ static void cql_write(ucql_writer *w, const ucql_type_set *s, int i, unsigned fm
 	case UCQL_TYPE_CUSTOM: {
 		ucql_write_byte(w, '\'');
 		if (t->flags & UCQL_TYPE_F_QUOTED) {
-			ucql_write_raw(w, t->name.p, t->name.len);
+			put_raw(w, t->name.p, t->name.len);
 		} else {
 			for (size_t k = 0; k < t->name.len; k++) {
 				if (t->name.p[k] == '\'')
@@ -216,7 +226,7 @@ int ucql_type_to_cql(const ucql_type_set *s, int i, unsigned fmt, char *buf, siz
 static void write_hex(ucql_writer *w, ucql_bytes b, enum enc e)
 {
 	if (e == ENC_HEX) {
-		ucql_write_raw(w, b.p, b.len);
+		put_raw(w, b.p, b.len);
 		return;
 	}
 	static const char digits[] = "0123456789abcdef";
@@ -226,6 +236,25 @@ static void write_hex(ucql_writer *w, ucql_bytes b, enum enc e)
 		ucql_write_byte(w, (uint8_t)digits[ch >> 4]);
 		ucql_write_byte(w, (uint8_t)digits[ch & 15]);
 	}
+}
+
+/* Class syntax has no escapes: a keyspace with a delimiter, or an opaque
+ * custom name that would not parse back as that same opaque class, cannot
+ * be written. */
+static int class_safe_ks(ucql_bytes b)
+{
+	for (size_t k = 0; k < b.len; k++)
+		if (strchr(" \t\n\r(),:", b.p[k]) && b.p[k])
+			return 0;
+	return 1;
+}
+static int class_safe_custom(ucql_bytes name)
+{
+	ucql_type one;
+	ucql_type_set scratch;
+	ucql_type_set_init(&scratch, &one, 1);
+	return ucql_type_parse_class(&scratch, name) == 0 && one.id == UCQL_TYPE_CUSTOM &&
+	       one.name.len == name.len;
 }
 
 void ucql_type_write_class(ucql_writer *w, const ucql_type_set *s, int i)
@@ -239,6 +268,8 @@ void ucql_type_write_class(ucql_writer *w, const ucql_type_set *s, int i)
 		write_cstr(w, MARSHAL);
 		write_cstr(w, n->cls);
 	} else if (t->id == UCQL_TYPE_CUSTOM) {
+		if (!class_safe_custom(t->name))
+			w->err = UCQL_E_INVALID_ARG;
 		write_decoded(w, t->name, name_enc(t));
 	} else {
 		const char *cls = t->id == UCQL_TYPE_LIST  ? "ListType("
@@ -251,6 +282,8 @@ void ucql_type_write_class(ucql_writer *w, const ucql_type_set *s, int i)
 		write_cstr(w, cls);
 		int k = 0;
 		if (t->id == UCQL_TYPE_UDT) {
+			if (!class_safe_ks(t->ks))
+				w->err = UCQL_E_INVALID_ARG;
 			enum enc ke = (t->flags & UCQL_TYPE_F_KS_QUOTED) ? ENC_DQUOTE : ENC_RAW;
 			write_decoded(w, t->ks, ke);
 			ucql_write_byte(w, ',');

@@ -406,6 +406,7 @@ PRIMS = ["ascii", "text", "varchar", "bigint", "counter", "blob", "boolean", "da
          "varint"]
 
 udt_counter = [0]
+short_tuple = [False]
 
 
 def rand_type(depth=0, want_hashable=False):
@@ -473,7 +474,10 @@ def rand_type(depth=0, want_hashable=False):
     def gen_short_tuple():
         # python writes only the fields given: the reader pads with null
         vals = gen_tuple()
-        return vals[:rng.randint(0, len(vals))] if rng.random() < 0.2 else vals
+        if rng.random() < 0.2:
+            short_tuple[0] = True  # ucql writes the padding nulls: bytes differ
+            return vals[:rng.randint(0, len(vals))]
+        return vals
 
     def canon_tuple(v):
         v = list(v) + [None] * (len(subs) - len(v))
@@ -532,6 +536,7 @@ def check_values(peer):
     types = [prim(n) for n in PRIMS for _ in range(12)] + [rand_type(1) for _ in range(350)]
     for t in types:
         for pv in (rng.choice([3, 4, 5]),):
+            short_tuple[0] = False
             v = t.gen()
             want = norm(t.canon(v))
             try:
@@ -557,7 +562,7 @@ def check_values(peer):
             same = back == want
             check("5.encode-python-decodes", same,
                   "%s\n  value %s\n  ucql bytes %s\n  python read %s" % (arg, json.dumps(want), mine.hex(), back))
-            if "NaN" not in json.dumps(want):
+            if "NaN" not in json.dumps(want) and not short_tuple[0]:
                 check("5.encode-bytes", mine == ser, "%s value %s\n  ucql   %s\n  python %s"
                       % (arg, json.dumps(want), mine.hex(), ser.hex()))
 

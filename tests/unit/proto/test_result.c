@@ -631,3 +631,74 @@ Test(result, hundred_rows_five_columns_stream_and_iterate)
 	cr_assert_eq(nulls, 10);
 	cr_assert_eq(ucql_metadata_find_column(&r.u.rows.metadata, S("d")), 4);
 }
+
+/* ucql_row_next predicts each cell's length from the previous row held in
+ * out[]; whatever the lengths do (change every row, turn null, go empty,
+ * stay equal, beyond the prediction width), it must yield exactly what
+ * ucql_cell_next yields — and the decode-time walk, which predicts the same
+ * way, must still reject a cell running past the end. */
+static void check_row_next_matches_cell_next(int32_t ncols, int32_t nrows, unsigned seed)
+{
+	static uint8_t buf[1 << 20];
+	static uint8_t junk[64];
+	ucql_col_spec cols[80];
+	char names[80][4];
+	for (int32_t c = 0; c < ncols; c++) {
+		snprintf(names[c], sizeof names[c], "c%d", (int)c);
+		cols[c] = (ucql_col_spec){ S("ks"), S("t"), S(names[c]), ucql_bytes_of("\x00\x03", 2) };
+	}
+	ucql_metadata md;
+	memset(&md, 0, sizeof md);
+	md.flags = UCQL_MD_GLOBAL_TABLES_SPEC;
+	md.global_keyspace = S("ks");
+	md.global_table = S("t");
+	md.columns_count = ncols;
+	md.cols = cols;
+	ucql_writer w;
+	ucql_writer_init(&w, buf, sizeof buf);
+	size_t at = ucql_result_rows_begin(&w, 4, &md);
+	unsigned x = seed;
+	for (int32_t i = 0; i < ncols * nrows; i++) {
+		x = x * 1103515245u + 12345u;
+		unsigned k = (x >> 16) % 8;
+		/* Mostly repeats (k < 4: keep 7 bytes), sometimes null, empty or
+		 * another length. */
+		if (k == 4)
+			ucql_write_value(&w, ucql_value_null());
+		else if (k == 5)
+			ucql_write_value(&w, ucql_value_of(junk, 0));
+		else
+			ucql_write_value(&w, ucql_value_of(junk, k < 4 ? 7 : (x >> 8) % 64));
+	}
+	ucql_result_rows_end(&w, at, nrows);
+	cr_assert_eq(w.err, 0);
+	ucql_result r;
+	cr_assert_eq(ucql_result_decode(ucql_bytes_of(buf, w.len), 4, &r), 0);
+	ucql_cell_iter a = ucql_rows_cells(&r.u.rows), b = ucql_rows_cells(&r.u.rows);
+	ucql_value row[80];
+	memset(row, 0x5A, sizeof row); /* garbage: the first row must not trust it */
+	int32_t rows = 0;
+	while (ucql_row_next(&a, row, ncols)) {
+		for (int32_t c = 0; c < ncols; c++) {
+			ucql_value v;
+			cr_assert(ucql_cell_next(&b, &v));
+			cr_assert_eq(row[c].len, v.len, "row %d col %d", (int)rows, (int)c);
+			cr_assert_eq(row[c].p, v.p, "row %d col %d", (int)rows, (int)c);
+		}
+		rows++;
+	}
+	cr_assert_eq(rows, nrows);
+	ucql_value v;
+	cr_assert_not(ucql_cell_next(&b, &v));
+	/* One byte short: the predicting validation walk must notice. */
+	cr_assert_eq(ucql_result_decode(ucql_bytes_of(buf, w.len - 1), 4, &r), UCQL_E_TRUNCATED);
+}
+
+Test(result, row_next_prediction_matches_cell_next)
+{
+	check_row_next_matches_cell_next(1, 500, 1);
+	check_row_next_matches_cell_next(5, 300, 2);
+	check_row_next_matches_cell_next(64, 40, 3);
+	check_row_next_matches_cell_next(65, 40, 4); /* past the prediction width */
+	check_row_next_matches_cell_next(7, 1, 5);
+}

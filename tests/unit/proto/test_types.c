@@ -365,7 +365,8 @@ Test(types, class_malformed)
 		PKG "VectorType(" PKG "FloatType)", PKG "VectorType(" PKG "FloatType, 0)",
 		PKG "VectorType(" PKG "FloatType, -3)", PKG "VectorType(" PKG "FloatType, 3",
 		PKG "VectorType(" PKG "FloatType, 99999999999)", PKG "Int32Type)",
-		PKG "UserType(ks)", PKG "UserType(ks,zz)", PKG "UserType(ks,616,)",
+		PKG "UserType(ks)", PKG "UserType(ks,zz)", PKG "UserType(ks,616,)", PKG "UserType(ks,61,6:"
+		PKG "Int32Type)", PKG "UserType(ks,61,62)",
 		PKG "UserType(ks,61,62" PKG "Int32Type)", "Foo(bar", "Int32Type Int32Type",
 		PKG "FrozenType(" PKG "Int32Type",
 	};
@@ -399,6 +400,43 @@ Test(types, class_truncated_at_every_offset)
 			cr_assert_eq(i, UCQL_E_BAD_TYPE, "cut %zu", cut);
 		guard_free(&g);
 	}
+}
+
+Test(types, class_unexpressible_names)
+{
+	/* From the wire, a UDT keyspace and an opaque custom name may hold
+	 * anything; class syntax cannot escape it. */
+	uint8_t buf[128];
+	ucql_writer w;
+	ucql_writer_init(&w, buf, sizeof buf);
+	ucql_write_short(&w, UCQL_TYPE_UDT);
+	ucql_write_cstring(&w, "a,b");
+	ucql_write_cstring(&w, "t");
+	ucql_write_short(&w, 0);
+	ucql_write_short(&w, 0);
+	ucql_write_cstring(&w, "Foo(bar");
+	ucql_type nodes[8];
+	ucql_type_set s;
+	ucql_type_set_init(&s, nodes, 8);
+	ucql_reader r;
+	ucql_reader_init(&r, buf, w.len);
+	int u = ucql_type_read(&r, &s);
+	int c = ucql_type_read(&r, &s);
+	cr_assert_geq(u, 0);
+	cr_assert_geq(c, 0);
+	cr_assert_eq(nodes[c].id, UCQL_TYPE_CUSTOM);
+	uint8_t out[256];
+	ucql_writer_init(&w, out, sizeof out);
+	ucql_type_write_class(&w, &s, u);
+	cr_assert_eq(w.err, UCQL_E_INVALID_ARG);
+	ucql_writer_init(&w, out, sizeof out);
+	ucql_type_write_class(&w, &s, c);
+	cr_assert_eq(w.err, UCQL_E_INVALID_ARG);
+	/* CQL text and [option] can carry both. */
+	cr_assert_str_eq(cql_of(&s, c, 0), "'Foo(bar'");
+	ucql_writer_init(&w, out, sizeof out);
+	ucql_type_write_option(&w, &s, u, 4);
+	cr_assert_eq(w.err, 0);
 }
 
 /* ---- CQL text -------------------------------------------------------- */
@@ -436,6 +474,10 @@ Test(types, cql_round_trips)
 		  "'org.apache.cassandra.db.marshal.DynamicCompositeType(a=>x)'", 0 },
 		{ "'it''s'", "'it''s'", 0 },
 		{ "\"int\"", "\"int\"", 0 }, /* a quoted identifier is a UDT */
+		{ "tuple<>", "tuple<>", 0 },
+		{ "'org.apache.cassandra.db.marshal.Int32Type'", "int", 0 },
+		{ "list<'org.apache.cassandra.db.marshal.VectorType("
+		  "org.apache.cassandra.db.marshal.FloatType , 2)'>", "list<vector<float, 2>>", 0 }, /* not valid CQL, but a wire tuple may be empty */
 	};
 	for (size_t k = 0; k < sizeof tab / sizeof tab[0]; k++) {
 		ucql_type nodes[16];
@@ -485,7 +527,7 @@ Test(types, cql_malformed)
 		"", " ", "list", "list<", "list<int", "list<int,int>", "map<int>",
 		"map<int, int, int>", "frozen", "frozen<int", "frozen int", "vector<float>",
 		"vector<float, 0>", "vector<float, -1>", "vector<float, 3", "vector<float 3>",
-		"int int", "int>", "tuple<>", "list<>", "\"unterminated", "\"\"", "'unterminated",
+		"int int", "int>", "list<>", "\"unterminated", "'unterminated",
 		"int<int>", "ks.", ".x", "map<text, int>>", "vector<float, 2147483648>",
 	};
 	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {

@@ -196,7 +196,7 @@ static inline size_t ucql_frame_begin(ucql_writer *w, const ucql_frame_header *h
 	uint8_t bad = UCQL_FLAG_CUSTOM_PAYLOAD | UCQL_FLAG_WARNING |
 		      (h->response ? UCQL_FLAG_TRACING : 0);
 	if (!ucql__frame_header_ok(h) || (h->flags & bad)) {
-		w->err = UCQL_E_INVALID_ARG;
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return start;
 	}
 	if (d) {
@@ -233,8 +233,7 @@ static inline int ucql_frame_end(ucql_writer *w, size_t start, uint32_t max_body
 	if (!max_body)
 		max_body = UCQL_DEFAULT_MAX_FRAME;
 	if (body > max_body) {
-		if (!w->err || w->err == UCQL_E_NOSPACE)
-			w->err = UCQL_E_TOO_BIG;
+		ucql_writer_fail(w, UCQL_E_TOO_BIG);
 		return w->err;
 	}
 	if (w->err)

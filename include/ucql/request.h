@@ -92,8 +92,10 @@ UCQL_API int ucql_query_params_read(ucql_reader *r, int version, ucql_query_para
  * Split encoding for callers that serialize bound values straight into the
  * output: _head writes consistency, flags and — with UCQL_QP_VALUES — the
  * [short] count p->n_values; the caller then writes exactly n_values
- * entries; _tail writes the remaining fields. Same checks as
- * ucql_query_params_encode (done in _head); p->values is not used.
+ * entries; _tail writes the remaining fields. _head checks the version
+ * and flags, _tail the paging state; what the caller writes in between
+ * is its own responsibility (no unset values in v3; names when
+ * UCQL_QP_NAMES). p->values is not used.
  */
 UCQL_API int ucql_query_params_encode_head(ucql_writer *w, int version, const ucql_query_params *p);
 UCQL_API int ucql_query_params_encode_tail(ucql_writer *w, int version, const ucql_query_params *p);

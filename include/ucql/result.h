@@ -165,22 +165,22 @@ static inline int ucql_cell_next(ucql_cell_iter *it, ucql_value *v)
 	return 1;
 }
 
-/* The next row's ncols cells (ncols = metadata.columns_count) into out[];
- * 1, or 0 at the end. With 0 columns there are no cells: count rows_count
- * instead. The fastest way through a result: keep passing the same out[]
- * (it must not be modified between calls), whose previous row predicts each
- * cell's length; a correct guess lets the CPU compute the next cell's
- * address without waiting for the load of this one's length (see the
- * comment on ucql_cell_next). Mixing ucql_cell_next and ucql_row_next on
- * one iterator is allowed only at row boundaries. */
 /* ucql_row_next's rare path: this cell's length differs from the previous
  * row's. Out of line on purpose, so the compiler keeps a predicted branch
  * instead of a cmov that would make the next address wait for the load. */
-__attribute__((cold, noinline)) static void ucql__cell_relen(ucql_value *v, int32_t n)
+__attribute__((cold, noinline, unused)) static void ucql__cell_relen(ucql_value *v, int32_t n)
 {
 	v->len = n < 0 ? UCQL_NULL : n;
 }
 
+/* The next row's ncols cells (ncols = metadata.columns_count) into out[];
+ * 1, or 0 at the end. With 0 columns there are no cells: count rows_count
+ * instead. The fastest way through a result: keep passing the same out[]
+ * (leave it as the previous call wrote it), whose previous row predicts each
+ * cell's length; a correct guess lets the CPU compute the next cell's
+ * address without waiting for the load of this one's length (see the
+ * comment on ucql_cell_next). Mixing ucql_cell_next and ucql_row_next on
+ * one iterator is allowed only at row boundaries. */
 static inline int ucql_row_next(ucql_cell_iter *it, ucql_value *out, int32_t ncols)
 {
 	if (it->p >= it->end)
@@ -196,7 +196,9 @@ static inline int ucql_row_next(ucql_cell_iter *it, ucql_value *out, int32_t nco
 		if (__builtin_expect(n != out[i].len, 0))
 			ucql__cell_relen(&out[i], n);
 		/* On the predicted path out[i].len is last row's length: the
-		 * next address does not depend on the load above. */
+		 * next address does not depend on the load above. (Predicting
+		 * only the columns that repeated last row measured slower in
+		 * every case, variable lengths included: docs/PERFORMANCE.md.) */
 		int32_t a = out[i].len > 0 ? out[i].len : 0;
 		out[i].p = p + 4;
 		p += 4 + (size_t)a;

@@ -148,7 +148,9 @@ UCQL_API int ucql_type_parse_class(ucql_type_set *s, ucql_bytes text);
 
 /* Parses CQL type text as in system_schema.columns.type: "int", "text",
  * "frozen<map<text, int>>", "list<frozen<tuple<int, text>>>",
- * "vector<float, 3>", 'custom.Class' (a quoted string), and any other
+ * "vector<float, 3>", 'custom.Class' (a quoted string: parsed as a class
+ * name when it names a known one, else an opaque UCQL_TYPE_CUSTOM with
+ * UCQL_TYPE_F_QUOTED; a name holding '' stays opaque), and any other
  * identifier — bare or "quoted" — as a UDT reference (UCQL_TYPE_UDT with
  * UCQL_TYPE_F_REF, no children; "ks.name" fills ks). Keywords are
  * case-insensitive; whitespace is free. Bare identifiers are kept as
@@ -503,8 +505,9 @@ static inline int ucql_tuple_next(ucql_iter *it, ucql_value *field)
 	return rc ? rc : 1;
 }
 
-/* vector of `dim` elements; elem_size from ucql_type_vector_elem_size
- * (>= 0: elements concatenated; -1: each prefixed by an [unsigned vint]
+/* vector of `dim` elements; elem_size = ucql_type_vector_elem_size of the
+ * vector's ELEMENT node (ucql_type_child(set, vector, 0)), not of the
+ * vector itself, which gives the whole vector's size (>= 0: elements concatenated; -1: each prefixed by an [unsigned vint]
  * length — Cassandra 5's VectorType). Returns 0, UCQL_E_NULL, UCQL_E_EMPTY
  * (len 0), UCQL_E_INVALID_ARG (dim <= 0), or UCQL_E_BAD_VALUE (fixed
  * elements: len != dim × elem_size). */

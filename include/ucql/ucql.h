@@ -27,6 +27,7 @@
 #include "result.h"
 #include "event.h"
 #include "error_msg.h"
+#include "message.h"
 #include "types.h"
 #include "segment.h"
 #include "token.h"

@@ -334,13 +334,22 @@ static inline void ucql_writer_init(ucql_writer *w, void *buf, size_t cap)
 	w->err = 0;
 }
 
+/* Records an encoding error: the first real error wins; UCQL_E_NOSPACE
+ * (which only says the buffer was short) gives way to a real one. */
+static inline void ucql_writer_fail(ucql_writer *w, int err)
+{
+	if (!w->err || w->err == UCQL_E_NOSPACE)
+		w->err = err;
+}
+
 /* Reserves n bytes; returns where to write them, or NULL past capacity
  * (the length is still counted). */
 static inline uint8_t *ucql_writer_reserve(ucql_writer *w, size_t n)
 {
 	size_t at = w->len;
 	w->len += n;
-	if (w->len <= w->cap && w->len >= at)
+	/* w->buf may be NULL (measuring): never form NULL + offset. */
+	if (w->len <= w->cap && w->len >= at && w->buf)
 		return w->buf + at;
 	if (!w->err)
 		w->err = UCQL_E_NOSPACE;
@@ -392,8 +401,7 @@ static inline void ucql_writer_patch_short(ucql_writer *w, size_t at, uint16_t v
 static inline void ucql_write_string(ucql_writer *w, ucql_bytes s)
 {
 	if (s.len > 0xFFFF) {
-		if (!w->err || w->err == UCQL_E_NOSPACE)
-			w->err = UCQL_E_INVALID_ARG;
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return;
 	}
 	ucql_write_short(w, (uint16_t)s.len);
@@ -407,7 +415,7 @@ static inline void ucql_write_cstring(ucql_writer *w, const char *s)
 static inline void ucql_write_long_string(ucql_writer *w, ucql_bytes s)
 {
 	if (s.len > 0x7FFFFFFF) {
-		w->err = UCQL_E_INVALID_ARG;
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return;
 	}
 	ucql_write_int(w, (int32_t)s.len);
@@ -428,7 +436,7 @@ static inline void ucql_write_value(ucql_writer *w, ucql_value v)
 static inline void ucql_write_bytes(ucql_writer *w, ucql_bytes b)
 {
 	if (b.len > 0x7FFFFFFF) {
-		w->err = UCQL_E_INVALID_ARG;
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return;
 	}
 	ucql_write_int(w, (int32_t)b.len);

@@ -28,7 +28,7 @@ static void write_stmt(ucql_writer *w, int version, const ucql_batch_stmt *s)
 		ucql_write_byte(w, UCQL_BATCH_PREPARED);
 		ucql_write_short_bytes(w, s->query_or_id);
 	} else {
-		ucql__writer_invalid(w);
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return;
 	}
 	ucql_write_short(w, s->n_values);
@@ -42,7 +42,7 @@ int ucql_batch_encode(ucql_writer *w, int version, const ucql_batch *m)
 {
 	if (!version_ok(version) || m->type > UCQL_BATCH_COUNTER ||
 	    (m->flags & ~allowed_flags(version))) {
-		ucql__writer_invalid(w);
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return w->err;
 	}
 	ucql_write_byte(w, m->type);

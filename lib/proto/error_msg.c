@@ -83,7 +83,7 @@ static void write_failures(ucql_writer *w, int version, const ucql_error_msg *m)
 	ucql_write_int(w, m->num_failures);
 	if (version >= 5) {
 		if (m->num_failures < 0)
-			ucql__response_fail(w, UCQL_E_INVALID_ARG);
+			ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		ucql_write_raw(w, m->reasons.p, m->reasons.len);
 	}
 }
@@ -110,7 +110,7 @@ void ucql_error_msg_encode(ucql_writer *w, int version, const ucql_error_msg *m)
 		ucql_write_string(w, m->write_type);
 		if (has_contentions(version, m->write_type)) {
 			if (m->contentions < 0 || m->contentions > 0xFFFF)
-				ucql__response_fail(w, UCQL_E_INVALID_ARG);
+				ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 			ucql_write_short(w, (uint16_t)m->contentions);
 		}
 		break;

@@ -64,7 +64,7 @@ static void write_change(ucql_writer *w, int change, ucql_bytes change_str)
 	else if (change == UCQL_CHANGE_UNKNOWN)
 		ucql_write_string(w, change_str);
 	else
-		ucql__response_fail(w, UCQL_E_INVALID_ARG);
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 }
 
 void ucql_schema_change_encode(ucql_writer *w, int version, const ucql_schema_change *m)
@@ -73,7 +73,7 @@ void ucql_schema_change_encode(ucql_writer *w, int version, const ucql_schema_ch
 	if (!ucql__response_enc_start(w, version))
 		return;
 	if (!target || (version < 4 && m->target >= UCQL_TARGET_FUNCTION)) {
-		ucql__response_fail(w, UCQL_E_INVALID_ARG);
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return;
 	}
 	write_change(w, m->change, m->change_str);
@@ -113,7 +113,7 @@ void ucql_event_encode(ucql_writer *w, int version, const ucql_event *m)
 	if (!ucql__response_enc_start(w, version))
 		return;
 	if (!type) {
-		ucql__response_fail(w, UCQL_E_INVALID_ARG);
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return;
 	}
 	ucql_write_cstring(w, type);

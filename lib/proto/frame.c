@@ -127,7 +127,7 @@ size_t ucql_frame_begin_sections(ucql_writer *w, const ucql_frame_header *h,
 	if (s) {
 		if ((!h->response && (s->tracing_id || s->n_warnings)) ||
 		    s->n_warnings > 0xFFFF || s->n_payload > 0xFFFF) {
-			w->err = UCQL_E_INVALID_ARG;
+			ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 			return start;
 		}
 		if (h->response && s->tracing_id)
@@ -138,7 +138,7 @@ size_t ucql_frame_begin_sections(ucql_writer *w, const ucql_frame_header *h,
 			flags |= UCQL_FLAG_CUSTOM_PAYLOAD;
 	}
 	if (!ucql__frame_header_ok(h)) {
-		w->err = UCQL_E_INVALID_ARG;
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return start;
 	}
 	ucql_frame_header hh = *h;

@@ -181,8 +181,7 @@ int ucql_token_murmur3_parts(const ucql_bytes *parts, size_t n, int64_t *token)
 void ucql_token_write_key(ucql_writer *w, const ucql_bytes *parts, size_t n)
 {
 	if (check_parts(parts, n)) {
-		if (!w->err || w->err == UCQL_E_NOSPACE)
-			w->err = UCQL_E_INVALID_ARG;
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return;
 	}
 	if (n == 1) {

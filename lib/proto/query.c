@@ -23,7 +23,7 @@ static inline uint32_t allowed_flags(int version)
 int ucql_query_params_encode_head(ucql_writer *w, int version, const ucql_query_params *p)
 {
 	if (!version_ok(version) || (p->flags & ~allowed_flags(version))) {
-		ucql__writer_invalid(w);
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return w->err;
 	}
 	/* One reserve for the fixed prefix: consistency, flags, value count. */
@@ -51,7 +51,7 @@ int ucql_query_params_encode_tail(ucql_writer *w, int version, const ucql_query_
 		ucql_write_int(w, p->page_size);
 	if (f & UCQL_QP_PAGING_STATE) {
 		if (p->paging_state.len < UCQL_NULL)
-			ucql__writer_invalid(w);
+			ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		else
 			ucql_write_value(w, p->paging_state);
 	}
@@ -193,7 +193,7 @@ static inline uint8_t *reserve_with_params(ucql_writer *w, int version, size_t p
 {
 	size_t n = measure(version, p);
 	if (n == SIZE_MAX) {
-		ucql__writer_invalid(w);
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return NULL;
 	}
 	uint8_t *d = ucql_writer_reserve(w, pre + n);
@@ -257,7 +257,7 @@ static inline int finish(ucql_reader *r)
 int ucql_query_encode(ucql_writer *w, int version, const ucql_query *m)
 {
 	if (m->query.len > 0x7FFFFFFF) {
-		ucql__writer_invalid(w);
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return w->err;
 	}
 	uint8_t *d = reserve_with_params(w, version, 4 + m->query.len, &m->params);
@@ -287,7 +287,7 @@ int ucql_execute_encode(ucql_writer *w, int version, const ucql_execute *m)
 {
 	size_t rid = version >= 5 ? 2 + m->result_metadata_id.len : 0;
 	if (m->id.len > 0xFFFF || m->result_metadata_id.len > 0xFFFF) {
-		ucql__writer_invalid(w);
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return w->err;
 	}
 	uint8_t *d = reserve_with_params(w, version, 2 + m->id.len + rid, &m->params);
@@ -321,7 +321,7 @@ int ucql_execute_decode(ucql_bytes body, int version, ucql_execute *m)
 int ucql_prepare_encode(ucql_writer *w, int version, const ucql_prepare *m)
 {
 	if (!version_ok(version) || (m->flags && (version < 5 || m->flags & ~UCQL_PREPARE_KEYSPACE))) {
-		ucql__writer_invalid(w);
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return w->err;
 	}
 	ucql_write_long_string(w, m->query);

@@ -22,7 +22,7 @@ static int finish(ucql_reader *r)
 int ucql_startup_encode(ucql_writer *w, int version, const ucql_startup *m)
 {
 	if (!version_ok(version)) {
-		ucql__writer_invalid(w);
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return w->err;
 	}
 	if (m->kv)
@@ -48,7 +48,7 @@ int ucql_startup_decode(ucql_bytes body, int version, ucql_startup *m)
 int ucql_options_encode(ucql_writer *w, int version)
 {
 	if (!version_ok(version))
-		ucql__writer_invalid(w);
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 	return w->err;
 }
 
@@ -64,7 +64,7 @@ int ucql_options_decode(ucql_bytes body, int version)
 int ucql_register_encode(ucql_writer *w, int version, const ucql_register *m)
 {
 	if (!version_ok(version)) {
-		ucql__writer_invalid(w);
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return w->err;
 	}
 	if (m->events)
@@ -107,7 +107,7 @@ int ucql_auth_response_encode(ucql_writer *w, int version, const ucql_auth_respo
 {
 	/* [bytes]: null is fine, unset is a [value]-only notion. */
 	if (!version_ok(version) || m->token.len < UCQL_NULL) {
-		ucql__writer_invalid(w);
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return w->err;
 	}
 	ucql_write_value(w, m->token);

@@ -12,19 +12,12 @@ static inline int ucql__response_version_ok(int version)
 	return version >= UCQL_PROTOCOL_MIN && version <= UCQL_PROTOCOL_MAX;
 }
 
-/* Records an encoder error; a real error replaces a mere NOSPACE. */
-static inline void ucql__response_fail(ucql_writer *w, int err)
-{
-	if (!w->err || w->err == UCQL_E_NOSPACE)
-		w->err = err;
-}
-
 /* Encoders start with this: 0 (and w->err set) for a bad version. */
 static inline int ucql__response_enc_start(ucql_writer *w, int version)
 {
 	if (ucql__response_version_ok(version))
 		return 1;
-	ucql__response_fail(w, UCQL_E_INVALID_ARG);
+	ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 	return 0;
 }
 

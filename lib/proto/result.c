@@ -94,7 +94,7 @@ size_t ucql_result_rows_begin(ucql_writer *w, int version, const ucql_metadata *
 void ucql_result_rows_end(ucql_writer *w, size_t count_at, int32_t rows_count)
 {
 	if (rows_count < 0) {
-		ucql__response_fail(w, UCQL_E_INVALID_ARG);
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return;
 	}
 	ucql_writer_patch_int(w, count_at, rows_count);
@@ -122,6 +122,6 @@ void ucql_result_encode(ucql_writer *w, int version, const ucql_result *m)
 		ucql_result_schema_change_encode(w, version, &m->u.schema_change);
 		break;
 	default:
-		ucql__response_fail(w, UCQL_E_INVALID_ARG);
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 	}
 }

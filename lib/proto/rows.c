@@ -214,7 +214,7 @@ static void write_specs(ucql_writer *w, const ucql_metadata *md)
 	}
 	if (!md->cols) {
 		if (md->columns_count > 0 && md->specs.len == 0)
-			ucql__response_fail(w, UCQL_E_INVALID_ARG);
+			ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		ucql_write_raw(w, md->specs.p, md->specs.len);
 		return;
 	}
@@ -226,7 +226,7 @@ static void write_specs(ucql_writer *w, const ucql_metadata *md)
 		}
 		ucql_write_string(w, c->name);
 		if (c->type.len < 2) /* an [option] has at least its [short] id */
-			ucql__response_fail(w, UCQL_E_INVALID_ARG);
+			ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		ucql_write_raw(w, c->type.p, c->type.len);
 	}
 }
@@ -236,7 +236,7 @@ static int header_ok(ucql_writer *w, int version, int prepared, const ucql_metad
 	if (!ucql__response_enc_start(w, version))
 		return 0;
 	if (md->columns_count < 0 || !flags_ok(version, prepared, md->flags)) {
-		ucql__response_fail(w, UCQL_E_INVALID_ARG);
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return 0;
 	}
 	ucql_write_int(w, md->flags);
@@ -262,7 +262,7 @@ void ucql_prepared_metadata_encode(ucql_writer *w, int version, const ucql_metad
 		return;
 	if (version >= 4) {
 		if (md->pk_count < 0) {
-			ucql__response_fail(w, UCQL_E_INVALID_ARG);
+			ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 			return;
 		}
 		ucql_write_int(w, md->pk_count);
@@ -271,7 +271,7 @@ void ucql_prepared_metadata_encode(ucql_writer *w, int version, const ucql_metad
 				ucql_write_short(w, md->pk_indexes[i]);
 		} else {
 			if (md->pk_raw.len != 2 * (size_t)md->pk_count)
-				ucql__response_fail(w, UCQL_E_INVALID_ARG);
+				ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 			ucql_write_raw(w, md->pk_raw.p, md->pk_raw.len);
 		}
 	}

@@ -109,8 +109,7 @@ int ucql_segment_decode(const uint8_t *p, size_t n, int lz4, uint8_t *out, size_
 
 static void write_invalid(ucql_writer *w)
 {
-	if (!w->err || w->err == UCQL_E_NOSPACE)
-		w->err = UCQL_E_INVALID_ARG;
+	ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 }
 
 /* Header (hb bytes) + CRC24 at d. */

@@ -60,7 +60,7 @@ static void write_decoded_string(ucql_writer *w, ucql_bytes b, enum enc e)
 	write_decoded(w, b, e);
 	size_t n = w->len - at - 2;
 	if (n > 0xFFFF) {
-		w->err = UCQL_E_INVALID_ARG;
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return;
 	}
 	ucql_writer_patch_short(w, at, (uint16_t)n);
@@ -269,7 +269,7 @@ void ucql_type_write_class(ucql_writer *w, const ucql_type_set *s, int i)
 		write_cstr(w, n->cls);
 	} else if (t->id == UCQL_TYPE_CUSTOM) {
 		if (!class_safe_custom(t->name))
-			w->err = UCQL_E_INVALID_ARG;
+			ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		write_decoded(w, t->name, name_enc(t));
 	} else {
 		const char *cls = t->id == UCQL_TYPE_LIST  ? "ListType("
@@ -283,7 +283,7 @@ void ucql_type_write_class(ucql_writer *w, const ucql_type_set *s, int i)
 		int k = 0;
 		if (t->id == UCQL_TYPE_UDT) {
 			if (!class_safe_ks(t->ks))
-				w->err = UCQL_E_INVALID_ARG;
+				ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 			enum enc ke = (t->flags & UCQL_TYPE_F_KS_QUOTED) ? ENC_DQUOTE : ENC_RAW;
 			write_decoded(w, t->ks, ke);
 			ucql_write_byte(w, ',');
@@ -319,7 +319,7 @@ static void write_class_string(ucql_writer *w, const ucql_type_set *s, int i)
 	ucql_type_write_class(w, s, i);
 	size_t n = w->len - at - 2;
 	if (n > 0xFFFF) {
-		w->err = UCQL_E_INVALID_ARG;
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return;
 	}
 	ucql_writer_patch_short(w, at, (uint16_t)n);
@@ -346,7 +346,7 @@ void ucql_type_write_option(ucql_writer *w, const ucql_type_set *s, int i, int p
 		break;
 	case UCQL_TYPE_UDT: {
 		if (t->flags & UCQL_TYPE_F_REF) {
-			w->err = UCQL_E_INVALID_ARG;
+			ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 			return;
 		}
 		ucql_write_short(w, UCQL_TYPE_UDT);

@@ -72,7 +72,7 @@ int ucql_value_get_inet(ucql_value v, ucql_inet *out)
 void ucql_value_write_inet(ucql_writer *w, const ucql_inet *a)
 {
 	if (a->len != 4 && a->len != 16) {
-		w->err = UCQL_E_INVALID_ARG;
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return;
 	}
 	ucql_write_int(w, a->len);
@@ -182,7 +182,7 @@ void ucql_value_write_decimal(ucql_writer *w, int32_t scale, int64_t unscaled)
 void ucql_value_write_decimal_bytes(ucql_writer *w, int32_t scale, ucql_bytes unscaled)
 {
 	if (unscaled.len == 0 || unscaled.len > 0x7FFFFFFF - 4) {
-		w->err = UCQL_E_INVALID_ARG;
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return;
 	}
 	ucql_write_int(w, (int32_t)(4 + unscaled.len));
@@ -219,7 +219,7 @@ int ucql_value_get_duration(ucql_value v, ucql_duration *out)
 void ucql_value_write_duration(ucql_writer *w, ucql_duration d)
 {
 	if ((d.months < 0 || d.days < 0 || d.nanos < 0) && (d.months > 0 || d.days > 0 || d.nanos > 0)) {
-		w->err = UCQL_E_INVALID_ARG;
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return;
 	}
 	size_t at = w->len;
@@ -235,7 +235,7 @@ void ucql_value_write_duration(ucql_writer *w, ucql_duration d)
 void ucql_value_write_time(ucql_writer *w, int64_t ns)
 {
 	if (ns < 0 || ns > UCQL_TIME_MAX) {
-		w->err = UCQL_E_INVALID_ARG;
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return;
 	}
 	ucql_value_write_bigint(w, ns);
@@ -244,7 +244,7 @@ void ucql_value_write_time(ucql_writer *w, int64_t ns)
 void ucql_value_write_timeuuid(ucql_writer *w, const uint8_t uuid[16])
 {
 	if ((uuid[6] & 0xF0) != 0x10) {
-		w->err = UCQL_E_INVALID_ARG;
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return;
 	}
 	ucql_value_write_uuid(w, uuid);
@@ -314,7 +314,7 @@ int ucql_value_get_float_vector(ucql_value v, float *out, int32_t dim)
 void ucql_value_write_float_vector(ucql_writer *w, const float *v, size_t dim)
 {
 	if (dim == 0 || dim > 0x7FFFFFFF / 4) {
-		w->err = UCQL_E_INVALID_ARG;
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return;
 	}
 	uint8_t *d = ucql_writer_reserve(w, 4 + 4 * dim);
@@ -335,7 +335,7 @@ static void patch_len(ucql_builder *b, ucql_writer *w)
 {
 	size_t n = w->len - b->start - 4;
 	if (n > 0x7FFFFFFF) {
-		w->err = UCQL_E_INVALID_ARG;
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return;
 	}
 	ucql_writer_patch_int(w, b->start, (int32_t)n);
@@ -354,7 +354,7 @@ void ucql_coll_begin(ucql_builder *b, ucql_writer *w)
 void ucql_coll_end(ucql_builder *b, ucql_writer *w, int32_t n)
 {
 	if (n < 0) {
-		w->err = UCQL_E_INVALID_ARG;
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return;
 	}
 	patch_len(b, w);
@@ -392,18 +392,18 @@ void ucql_vector_elem_done(ucql_builder *b, ucql_writer *w)
 {
 	size_t at = b->mark;
 	if (w->len < at + 4) {
-		w->err = UCQL_E_INVALID_ARG;
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return;
 	}
 	size_t body = w->len - at - 4;
 	int have = w->buf && w->len <= w->cap;
 	if (have && (int32_t)ucql__be32(w->buf + at) < 0) { /* null element */
-		w->err = UCQL_E_INVALID_ARG;
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return;
 	}
 	if (b->elem_size >= 0) {
 		if (body != (size_t)b->elem_size) {
-			w->err = UCQL_E_INVALID_ARG;
+			ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 			return;
 		}
 		if (have)

@@ -32,13 +32,6 @@ static inline void ucql__copy(uint8_t *d, const uint8_t *s, size_t n)
 	}
 }
 
-/* Records UCQL_E_INVALID_ARG in w (it overrides UCQL_E_NOSPACE: the message
- * is wrong whatever the buffer size). */
-static inline void ucql__writer_invalid(ucql_writer *w)
-{
-	w->err = UCQL_E_INVALID_ARG;
-}
-
 /*
  * Reads n values ([value], or [string][value] when named) and returns the
  * view of their bytes. An unset value in v3 is UCQL_E_BAD_LENGTH (v3 has no
@@ -71,7 +64,7 @@ static inline void ucql__values_write(ucql_writer *w, int version, uint16_t n,
 	for (uint16_t i = 0; i < n; i++) {
 		ucql_value v = vals[i];
 		if (v.len < min) {
-			ucql__writer_invalid(w);
+			ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 			return;
 		}
 		if (names)

@@ -92,7 +92,7 @@ ucql_inet ucql_read_inet(ucql_reader *r)
 void ucql_write_inetaddr(ucql_writer *w, const ucql_inet *a)
 {
 	if (a->len != 4 && a->len != 16) {
-		w->err = UCQL_E_INVALID_ARG;
+		ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 		return;
 	}
 	ucql_write_byte(w, a->len);
@@ -218,7 +218,7 @@ static int check_count(ucql_writer *w, size_t n)
 {
 	if (n <= 0xFFFF)
 		return 1;
-	w->err = UCQL_E_INVALID_ARG;
+	ucql_writer_fail(w, UCQL_E_INVALID_ARG);
 	return 0;
 }
 

@@ -17,6 +17,10 @@ passed = failed = 0
 failures = []
 for arg in sys.argv[1:]:
     build, suite, path = arg.split(":", 2)
+    if path == "-":
+        failed += 1
+        failures.append(f"{build}: the build failed (errors above)")
+        continue
     try:
         with open(path) as f:
             entries = [json.loads(line) for line in f if line.strip()]

@@ -469,7 +469,7 @@ static void rows_some(ucql_writer *w, int v, size_t from, size_t to, int nrows)
 	for (size_t k = from; k < to; k++) {
 		ucql_write_cstring(w, "ks");
 		ucql_write_cstring(w, "t");
-		char name[16];
+		char name[32];
 		snprintf(name, sizeof name, "col%zu", k);
 		ucql_write_cstring(w, name);
 		col_type(w, k, v);

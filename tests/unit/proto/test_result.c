@@ -642,7 +642,7 @@ static void check_row_next_matches_cell_next(int32_t ncols, int32_t nrows, unsig
 	static uint8_t buf[1 << 20];
 	static uint8_t junk[64];
 	ucql_col_spec cols[80];
-	char names[80][4];
+	char names[80][16];
 	for (int32_t c = 0; c < ncols; c++) {
 		snprintf(names[c], sizeof names[c], "c%d", (int)c);
 		cols[c] = (ucql_col_spec){ S("ks"), S("t"), S(names[c]), ucql_bytes_of("\x00\x03", 2) };

@@ -44,7 +44,12 @@ int ucql_err_retriable(int code)
 
 int ucql_err_from_wire(int32_t wire_code)
 {
-	return wire_code == 0 ? UCQL_E_SERVER_ERROR : (int)wire_code;
+	/* Wire codes are non-negative and below 0x10000; anything else (a
+	 * negative code would read as a local decode error) is reported as a
+	 * server error of unknown kind. */
+	if (wire_code <= 0 || wire_code >= UCQL_E_SERVER_ERROR)
+		return UCQL_E_SERVER_ERROR;
+	return (int)wire_code;
 }
 
 int32_t ucql_err_to_wire(int code)

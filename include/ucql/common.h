@@ -58,6 +58,13 @@ static inline ucql_bytes ucql_bytes_of(const void *p, size_t len)
 	return b;
 }
 
+/* One past the end of p[0..len): p itself when len is 0, since an empty
+ * view may have p == NULL and NULL + 0 is undefined in C. */
+static inline const uint8_t *ucql__end(const uint8_t *p, size_t len)
+{
+	return len ? p + len : p;
+}
+
 /* Views a NUL-terminated string (without the NUL). */
 UCQL_API ucql_bytes ucql_bytes_str(const char *s);
 /* 1 if the view's bytes equal the NUL-terminated string `s`, else 0. */
@@ -145,8 +152,10 @@ UCQL_API const char *ucql_err_name(int code);
 UCQL_API const char *ucql_err_str(int code);
 /* 1 if a request failing with this code may be retried as is. */
 UCQL_API int ucql_err_retriable(int code);
-/* Maps a server ERROR's wire code to ucql's code (0x0000 → UCQL_E_SERVER_ERROR;
- * every other code unchanged, known or not). */
+/* Maps a server ERROR's wire code to ucql's code: 0x0000, and any code a
+ * server may not send (negative — which would look like a local error — or
+ * >= 0x10000), → UCQL_E_SERVER_ERROR; every other code unchanged, known
+ * or not. */
 UCQL_API int ucql_err_from_wire(int32_t wire_code);
 /* The inverse: the code to put on the wire. */
 UCQL_API int32_t ucql_err_to_wire(int code);

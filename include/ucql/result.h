@@ -139,7 +139,7 @@ typedef struct ucql_cell_iter {
 
 static inline ucql_cell_iter ucql_rows_cells(const ucql_rows *rows)
 {
-	ucql_cell_iter it = { rows->content.p, rows->content.p + rows->content.len, 0 };
+	ucql_cell_iter it = { rows->content.p, ucql__end(rows->content.p, rows->content.len), 0 };
 	return it;
 }
 

@@ -424,7 +424,7 @@ static inline int ucql_coll_iter_init(ucql_iter *it, ucql_value v)
 	if (n < 0)
 		return UCQL_E_BAD_LENGTH;
 	it->p = v.p + 4;
-	it->end = v.p + v.len;
+	it->end = ucql__end(v.p, (size_t)v.len);
 	it->left = n;
 	return 0;
 }
@@ -490,7 +490,7 @@ static inline int ucql_map_next(ucql_iter *it, ucql_value *key, ucql_value *val)
 static inline int ucql_tuple_iter_init(ucql_iter *it, ucql_value v)
 {
 	it->p = v.p;
-	it->end = v.len > 0 ? v.p + v.len : v.p;
+	it->end = ucql__end(v.p, v.len > 0 ? (size_t)v.len : 0);
 	it->left = -1;
 	it->elem_size = -1;
 	return v.len < 0 ? UCQL_E_NULL : 0;

@@ -117,7 +117,7 @@ typedef struct ucql_reader {
 static inline void ucql_reader_init(ucql_reader *r, const void *buf, size_t len)
 {
 	r->p = (const uint8_t *)buf;
-	r->end = r->p + len;
+	r->end = ucql__end(r->p, len);
 	r->err = 0;
 }
 

@@ -442,7 +442,7 @@ static int class_at(cur *c, ucql_type_set *s, int depth)
 
 static int parse_class(ucql_type_set *s, ucql_bytes text, int depth)
 {
-	cur c = { text.p, text.p + text.len };
+	cur c = { text.p, ucql__end(text.p, text.len) };
 	int i = class_at(&c, s, depth);
 	if (i >= 0) {
 		skip_ws(&c);
@@ -626,7 +626,7 @@ static int cql_at(cur *c, ucql_type_set *s, int depth)
 int ucql_type_parse_cql(ucql_type_set *s, ucql_bytes text)
 {
 	size_t used = s->used;
-	cur c = { text.p, text.p + text.len };
+	cur c = { text.p, ucql__end(text.p, text.len) };
 	int i = cql_at(&c, s, 0);
 	if (i >= 0) {
 		skip_ws(&c);

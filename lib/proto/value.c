@@ -21,7 +21,7 @@ int ucql_ascii_valid(ucql_bytes b)
 
 int ucql_utf8_valid(ucql_bytes b)
 {
-	const uint8_t *p = b.p, *end = b.p + b.len;
+	const uint8_t *p = b.p, *end = ucql__end(b.p, b.len);
 	while (p < end) {
 		uint8_t c = *p;
 		if (c < 0x80) {
@@ -267,7 +267,7 @@ int ucql_vector_iter_init(ucql_iter *it, ucql_value v, int32_t dim, int32_t elem
 	if (elem_size >= 0 && (int64_t)dim * elem_size != v.len)
 		return UCQL_E_BAD_VALUE;
 	it->p = v.p;
-	it->end = v.p + v.len;
+	it->end = ucql__end(v.p, (size_t)v.len);
 	it->left = dim;
 	it->elem_size = elem_size < 0 ? -1 : elem_size;
 	return 0;

@@ -306,7 +306,11 @@ static void parse_types(const ucql_metadata *md, int version, ucql_type_set *s, 
 				ucql_reader_init(&r, opt, w.len);
 				int root2 = ucql_type_read(&r, &s2);
 				if (root2 >= 0 && !ucql_type_equal(s, root, &s2, root2)) {
-					fprintf(stderr, "type changes through write_option\n");
+					char t1[256], t2[256];
+					ucql_type_to_cql(s, root, 0, t1, sizeof t1);
+					ucql_type_to_cql(&s2, root2, 0, t2, sizeof t2);
+					fprintf(stderr, "type changes through write_option: %s -> %s\n",
+						t1, t2);
 					abort();
 				}
 			}
@@ -337,7 +341,9 @@ static void check_rows(const ucql_rows *rows, int version)
 
 	ucql_cell_iter it = ucql_rows_cells(rows);
 	int64_t cells = 0;
-	if (ncols > 0) {
+	/* With No_metadata and no rows, columns_count is unchecked (nothing to
+	 * check it against): allocate for it only once cells prove it. */
+	if (ncols > 0 && rows->rows_count > 0) {
 		ucql_value *row = malloc((size_t)ncols * sizeof *row);
 		const uint8_t *before = it.p;
 		while (ucql_row_next(&it, row, ncols)) {

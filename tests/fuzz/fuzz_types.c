@@ -135,8 +135,10 @@ static void roundtrip(const ucql_type_set *s, int i, enum mode m, unsigned fmt, 
 	size_t n1, n2, used;
 	char *t1 = format(s, i, m, fmt, pv, &n1);
 	if (!t1) {
-		/* Only an [option] may be refused: a UDT reference has no fields. */
-		CHECK(m == M_OPTION && has_ref(s, i));
+		/* CQL text is never refused; an [option] is for a UDT reference
+		 * (no fields), class names (also inside an [option], for vectors)
+		 * for names class syntax cannot carry. */
+		CHECK(m != M_CQL);
 		return;
 	}
 	ucql_type nodes[MAX_NODES];
@@ -247,9 +249,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(t);
 	}
 	size_t n1;
-	char *t = format(&s, i, M_CLASS, 0, 5, &n1);
-	if (!has_ref(&s, i))
-		CHECK(t != NULL);
-	free(t);
+	free(format(&s, i, M_CLASS, 0, 5, &n1));
 	return 0;
 }

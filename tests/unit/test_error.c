@@ -19,6 +19,10 @@ Test(error, server_errors_keep_wire_codes_except_server_error)
 	cr_assert_eq(ucql_err_from_wire(0), UCQL_E_SERVER_ERROR);
 	cr_assert_eq(ucql_err_to_wire(UCQL_E_SERVER_ERROR), 0);
 	cr_assert_eq(ucql_err_from_wire(0x1200), UCQL_E_READ_TIMEOUT);
+	/* A server cannot impersonate a local error, nor send ucql's own code. */
+	cr_assert_eq(ucql_err_from_wire(UCQL_E_TRUNCATED), UCQL_E_SERVER_ERROR);
+	cr_assert_eq(ucql_err_from_wire(0x10000), UCQL_E_SERVER_ERROR);
+	cr_assert_eq(ucql_err_from_wire(0x7777), 0x7777);
 	cr_assert_eq(ucql_err_to_wire(UCQL_E_READ_TIMEOUT), 0x1200);
 }
 

@@ -254,3 +254,26 @@ Test(murmur3, invalid_arguments)
 	cr_assert_eq(w.err, UCQL_E_INVALID_ARG);
 	cr_assert_eq(w.len, 0);
 }
+
+Test(murmur3, composite_both_sides_of_the_stack_copy_threshold)
+{
+	/* Keys up to 256 serialized bytes hash from a stack copy, longer ones
+	 * stream: both must equal the hash of the written key, at and around
+	 * the threshold. */
+	static uint8_t data[1200];
+	for (size_t i = 0; i < sizeof data; i++)
+		data[i] = (uint8_t)(i * 73 + 19);
+	static uint8_t key[2048];
+	for (size_t a = 180; a < 300; a++) {
+		size_t b = 40 + a % 7;
+		ucql_bytes parts[3] = { ucql_bytes_of(data, a), ucql_bytes_of(data + 300, b),
+					ucql_bytes_of(data + 600, a % 5) };
+		ucql_writer w;
+		ucql_writer_init(&w, key, sizeof key);
+		ucql_token_write_key(&w, parts, 3);
+		cr_assert_eq(w.err, 0);
+		int64_t t;
+		cr_assert_eq(ucql_token_murmur3_parts(parts, 3, &t), 0);
+		cr_assert_eq(t, ucql_token_murmur3(key, w.len), "a=%zu (key %zu bytes)", a, w.len);
+	}
+}

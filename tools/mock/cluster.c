@@ -90,6 +90,7 @@ int mock_cluster_start(const mock_config *cfg, mock_cluster **out, char *err, si
 	c->handler = cfg->handler;
 	c->handler_ctx = cfg->handler_ctx;
 	c->session_free = cfg->session_free;
+	c->tls = cfg->tls;
 	c->cluster_name = dupstr(cfg->cluster_name ? cfg->cluster_name : "ucql-mock");
 	int oom = !c->cluster_name;
 	if (cfg->auth && cfg->n_users) {

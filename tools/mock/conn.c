@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "tls.h"
 #include "ucql/segment.h"
 
 #define SEG_WORK_SIZE UCQL_SEGMENT_MAX_PAYLOAD
@@ -35,6 +36,10 @@ mock_conn *mock_conn_new(mock_cluster *cl, mock_node *n, int fd)
 	mock_conn *c = calloc(1, sizeof *c);
 	if (!c)
 		return NULL;
+	if (cl->tls && !(c->tls = mock_tls_new(cl->tls))) {
+		free(c);
+		return NULL;
+	}
 	c->cl = cl;
 	c->node = n;
 	c->fd = fd;
@@ -176,6 +181,17 @@ void mock_conn_on_recv(mock_conn *c, const uint8_t *p, size_t n)
 {
 	if (c->closing || c->draining)
 		return; /* after a fatal error or half-close: input is discarded */
+	if (c->tls) {
+		/* Ciphertext in, plaintext (maybe none yet) out; handshake
+		 * records to answer with wait in the filter for the flush. */
+		mock_mark_dirty(c);
+		if (mock_tls_recv(c->tls, p, n, &p, &n) < 0) {
+			mock_conn_close_after_flush(c, 100); /* sends the alert */
+			return;
+		}
+		if (n == 0)
+			return;
+	}
 	if (c->in.len == 0) {
 		size_t used = conn_input(c, p, n);
 		if (used < n && !c->closing && !c->draining &&
@@ -292,7 +308,30 @@ void mock_conn_flush(mock_conn *c)
 	}
 	if (c->send_armed)
 		return;
-	if (c->out.len) {
+	if (c->tls) {
+		/* `out` holds plaintext: encrypt it once the handshake is done,
+		 * then send the filter's records (handshake or data). */
+		if (c->out.len && mock_tls_ready(c->tls)) {
+			if (mock_tls_send(c->tls, c->out.p, c->out.len)) {
+				mock_conn_close(c);
+				return;
+			}
+			c->out.len = 0;
+		}
+		size_t wl;
+		const uint8_t *wp = mock_tls_wire(c->tls, &wl);
+		if (wl) {
+			c->sending.len = 0;
+			if (mock_buf_append(&c->sending, wp, wl)) {
+				mock_conn_close(c);
+				return;
+			}
+			mock_tls_wire_consume(c->tls, wl);
+			c->sent = 0;
+			submit_send(c);
+			return;
+		}
+	} else if (c->out.len) {
 		mock_buf t = c->sending;
 		c->sending = c->out;
 		c->out = t;
@@ -399,5 +438,6 @@ void mock_conn_free(mock_conn *c)
 	mock_buf_free(&c->pend);
 	mock_buf_free(&c->scratch);
 	free(c->seg_work);
+	mock_tls_free(c->tls);
 	free(c);
 }

@@ -29,6 +29,10 @@ extern "C" {
 #define MOCK_PASSWORD_AUTHENTICATOR "org.apache.cassandra.auth.PasswordAuthenticator"
 
 typedef struct mock_cluster mock_cluster;
+struct mock_tls_ctx; /* tls.h */
+
+/* mock_config.tls exists: the server can serve TLS (tls.h). */
+#define MOCK_SERVER_TLS 1
 
 /* Event types a connection REGISTERed for (bit mask). */
 enum mock_event_bit {
@@ -150,6 +154,9 @@ typedef struct mock_config {
 	/* Called (loop thread) when a connection closes, if session->user_data
 	 * is set, so the handler can free it. May be NULL. */
 	void (*session_free)(void *ctx, mock_session *s);
+	/* Non-NULL: every connection is TLS with this context (tls.h).
+	 * Borrowed: it must outlive the cluster. */
+	struct mock_tls_ctx *tls;
 } mock_config;
 
 /*
@@ -328,6 +335,7 @@ struct mock_conn {
 	mock_buf *env_buf;          /* where the envelope being written goes */
 
 	mock_delayed *delayed;      /* list */
+	struct mock_tls *tls;       /* TLS filter (tls.h), NULL without TLS */
 };
 
 typedef struct mock_cmd {
@@ -354,6 +362,7 @@ struct mock_cluster {
 	mock_handler_fn handler;
 	void *handler_ctx;
 	void (*session_free)(void *ctx, mock_session *s);
+	struct mock_tls_ctx *tls;
 
 	mock_node nodes[MOCK_MAX_NODES];
 

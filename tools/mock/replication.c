@@ -6,6 +6,8 @@
  */
 #include "replication.h"
 
+#include "mock_err.h"
+
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,24 +20,6 @@
 #define CLASS_PREFIX "org.apache.cassandra.locator."
 #define RF_KEY "replication_factor"
 
-static int fail(int code, char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(int code, char *err, size_t errlen, const char *fmt, ...)
-{
-	if (err && errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return code;
-}
-
-static int nomem(char *err, size_t errlen)
-{
-	return fail(UCQL_E_NOMEM, err, errlen, "out of memory");
-}
 
 const char *mock_replication_class_name(mock_repl_class cls)
 {
@@ -76,7 +60,7 @@ static int java_parse_int(const char *s, size_t len, int *out, char *err, size_t
 			ok = 0;
 	}
 	if (!ok)
-		return fail(UCQL_E_CONFIG, err, errlen, "For input string: \"%.*s\"", (int)len, s);
+		return mock_fail(UCQL_E_CONFIG, err, errlen, "For input string: \"%.*s\"", (int)len, s);
 	*out = (int)(neg ? -v : v);
 	return 0;
 }
@@ -94,7 +78,7 @@ static int parse_rf(const char *s, int *out, char *err, size_t errlen)
 			len--;
 		const char *mid = memchr(s, '/', len);
 		if (!mid || memchr(mid + 1, '/', len - (size_t)(mid + 1 - s)))
-			return fail(UCQL_E_CONFIG, err, errlen,
+			return mock_fail(UCQL_E_CONFIG, err, errlen,
 				    "Replication factor format is <replicas> or <replicas>/<transient>");
 		if ((rc = java_parse_int(s, (size_t)(mid - s), &total, err, errlen)) ||
 		    (rc = java_parse_int(mid + 1, len - (size_t)(mid + 1 - s), &trans, err, errlen)))
@@ -103,9 +87,9 @@ static int parse_rf(const char *s, int *out, char *err, size_t errlen)
 		return rc;
 	}
 	if (trans != 0)
-		return fail(UCQL_E_CONFIG, err, errlen, "Transient replication is not enabled on this node");
+		return mock_fail(UCQL_E_CONFIG, err, errlen, "Transient replication is not enabled on this node");
 	if (total < 0)
-		return fail(UCQL_E_CONFIG, err, errlen, "Replication factor must be non-negative, found %d",
+		return mock_fail(UCQL_E_CONFIG, err, errlen, "Replication factor must be non-negative, found %d",
 			    total);
 	*out = total;
 	return 0;
@@ -172,7 +156,7 @@ int mock_replication_parse(mock_replication *out, const char *keyspace, const ch
 			   char *err, size_t errlen)
 {
 	if (!out || (n && (!keys || !values)))
-		return fail(UCQL_E_INVALID_ARG, err, errlen, "missing argument");
+		return mock_fail(UCQL_E_INVALID_ARG, err, errlen, "missing argument");
 	memset(out, 0, sizeof *out);
 	if (!keyspace)
 		keyspace = "";
@@ -183,13 +167,13 @@ int mock_replication_parse(mock_replication *out, const char *keyspace, const ch
 	 * one as in a Java map; room for the DCs replication_factor may add. */
 	opt *opts = calloc(n + ndc_ring + 1, sizeof *opts);
 	if (!opts)
-		return nomem(err, errlen);
+		return mock_nomem(err, errlen);
 	size_t nopt = 0;
 	const char *klass = NULL;
 	for (size_t i = 0; i < n; i++) {
 		if (!keys[i] || !values[i]) {
 			free(opts);
-			return fail(UCQL_E_INVALID_ARG, err, errlen, "null replication option");
+			return mock_fail(UCQL_E_INVALID_ARG, err, errlen, "null replication option");
 		}
 		if (strcmp(keys[i], "class") == 0) {
 			klass = values[i];
@@ -208,7 +192,7 @@ int mock_replication_parse(mock_replication *out, const char *keyspace, const ch
 	char name[256];
 	/* KeyspaceAttributes.validate, then AbstractReplicationStrategy.getClass. */
 	if (!klass) {
-		rc = fail(UCQL_E_CONFIG, err, errlen, "Missing replication strategy class");
+		rc = mock_fail(UCQL_E_CONFIG, err, errlen, "Missing replication strategy class");
 		goto out;
 	}
 	if (strchr(klass, '.'))
@@ -222,12 +206,12 @@ int mock_replication_parse(mock_replication *out, const char *keyspace, const ch
 			out->cls = all[i];
 	if (!out->cls) {
 		if (strcmp(name, CLASS_PREFIX "OldNetworkTopologyStrategy") == 0)
-			rc = fail(UCQL_E_CONFIG, err, errlen,
+			rc = mock_fail(UCQL_E_CONFIG, err, errlen,
 				  "The support for the OldNetworkTopologyStrategy has been removed in C* "
 				  "version 4.0. The keyspace strategy should be switch to "
 				  "NetworkTopologyStrategy");
 		else
-			rc = fail(UCQL_E_CONFIG, err, errlen, "Unable to find replication strategy class '%s'",
+			rc = mock_fail(UCQL_E_CONFIG, err, errlen, "Unable to find replication strategy class '%s'",
 				  name);
 		goto out;
 	}
@@ -259,7 +243,7 @@ int mock_replication_parse(mock_replication *out, const char *keyspace, const ch
 					opts[nopt].key = dc;
 					opts[nopt].owned = strdup(buf);
 					if (!opts[nopt].owned) {
-						rc = nomem(err, errlen);
+						rc = mock_nomem(err, errlen);
 						goto out;
 					}
 					opts[nopt].value = opts[nopt].owned;
@@ -280,7 +264,7 @@ int mock_replication_parse(mock_replication *out, const char *keyspace, const ch
 
 	/* CreateKeyspaceStatement / AlterKeyspaceStatement. */
 	if (strict && out->cls == MOCK_REPL_LOCAL) {
-		rc = fail(UCQL_E_INVALID, err, errlen,
+		rc = mock_fail(UCQL_E_INVALID, err, errlen,
 			  "Unable to use given strategy class: LocalStrategy is reserved for internal use.");
 		goto out;
 	}
@@ -295,7 +279,7 @@ int mock_replication_parse(mock_replication *out, const char *keyspace, const ch
 			if (strcmp(opts[q].key, RF_KEY) == 0)
 				rfs = opts[q].value;
 		if (!rfs) {
-			rc = fail(UCQL_E_CONFIG, err, errlen,
+			rc = mock_fail(UCQL_E_CONFIG, err, errlen,
 				  "SimpleStrategy requires a replication_factor strategy option.");
 			goto out;
 		}
@@ -306,7 +290,7 @@ int mock_replication_parse(mock_replication *out, const char *keyspace, const ch
 	case MOCK_REPL_NTS:
 		for (size_t q = 0; q < nopt; q++) {
 			if (strcasecmp(opts[q].key, RF_KEY) == 0) {
-				rc = fail(UCQL_E_CONFIG, err, errlen,
+				rc = mock_fail(UCQL_E_CONFIG, err, errlen,
 					  RF_KEY " should not appear as an option at construction time for "
 						 "NetworkTopologyStrategy");
 				goto out;
@@ -316,7 +300,7 @@ int mock_replication_parse(mock_replication *out, const char *keyspace, const ch
 				goto out;
 		}
 		if (strict && nopt == 0) {
-			rc = fail(UCQL_E_CONFIG, err, errlen,
+			rc = mock_fail(UCQL_E_CONFIG, err, errlen,
 				  "Configuration for at least one datacenter must be present");
 			goto out;
 		}
@@ -335,7 +319,7 @@ int mock_replication_parse(mock_replication *out, const char *keyspace, const ch
 			else
 				known = 0;
 			if (!known) {
-				rc = fail(UCQL_E_CONFIG, err, errlen,
+				rc = mock_fail(UCQL_E_CONFIG, err, errlen,
 					  "Unrecognized strategy option {%s} passed to %s for keyspace %s",
 					  opts[q].key, simple_name(out->cls), keyspace);
 				goto out;
@@ -346,13 +330,13 @@ int mock_replication_parse(mock_replication *out, const char *keyspace, const ch
 	/* Stored as given (strict mode rejected unknown options above;
 	 * non-strict input is schema Cassandra already accepted). */
 	if ((rc = fill_stored(out, opts, nopt))) {
-		rc = nomem(err, errlen);
+		rc = mock_nomem(err, errlen);
 		goto out;
 	}
 	if (out->cls == MOCK_REPL_NTS && nopt) {
 		out->dcs = calloc(nopt, sizeof *out->dcs);
 		if (!out->dcs) {
-			rc = nomem(err, errlen);
+			rc = mock_nomem(err, errlen);
 			goto out;
 		}
 		for (size_t q = 0; q < nopt; q++) {
@@ -491,11 +475,11 @@ int mock_replica_map_build(mock_replica_map **out, mock_ring *ring, const mock_r
 			   char *err, size_t errlen)
 {
 	if (!out || !ring || !repl)
-		return fail(UCQL_E_INVALID_ARG, err, errlen, "missing argument");
+		return mock_fail(UCQL_E_INVALID_ARG, err, errlen, "missing argument");
 	*out = NULL;
 	mock_replica_map *m = calloc(1, sizeof *m);
 	if (!m)
-		return nomem(err, errlen);
+		return mock_nomem(err, errlen);
 	m->cls = repl->cls;
 	size_t nodes = mock_ring_node_count(ring), ndc = mock_ring_dc_count(ring);
 	size_t size = mock_ring_size(ring);
@@ -515,7 +499,7 @@ int mock_replica_map_build(mock_replica_map **out, mock_ring *ring, const mock_r
 	case MOCK_REPL_NTS:
 		w.rf = calloc(ndc + 1, sizeof *w.rf);
 		if (!w.rf) {
-			rc = nomem(err, errlen);
+			rc = mock_nomem(err, errlen);
 			goto out;
 		}
 		for (size_t i = 0; i < repl->ndcs; i++) {
@@ -528,13 +512,13 @@ int mock_replica_map_build(mock_replica_map **out, mock_ring *ring, const mock_r
 		}
 		break;
 	default:
-		rc = fail(UCQL_E_INVALID_ARG, err, errlen, "unknown replication class %d", (int)repl->cls);
+		rc = mock_fail(UCQL_E_INVALID_ARG, err, errlen, "unknown replication class %d", (int)repl->cls);
 		goto out;
 	}
 
 	if (repl->cls != MOCK_REPL_LOCAL && m->k && size) {
 		if (size > SIZE_MAX / sizeof(int) / m->k) {
-			rc = nomem(err, errlen);
+			rc = mock_nomem(err, errlen);
 			goto out;
 		}
 		m->ids = malloc(size * m->k * sizeof *m->ids);
@@ -543,7 +527,7 @@ int mock_replica_map_build(mock_replica_map **out, mock_ring *ring, const mock_r
 		w.left = calloc(ndc + 1, sizeof *w.left);
 		w.repeats = calloc(ndc + 1, sizeof *w.repeats);
 		if (!m->ids || !w.chosen || !w.seen || !w.left || !w.repeats) {
-			rc = nomem(err, errlen);
+			rc = mock_nomem(err, errlen);
 			goto out;
 		}
 		/* Range i is (entry i-1, entry i]: Cassandra computes its

@@ -2,6 +2,7 @@
  * tools/mock/ring.c — nodes, token assignment and the immutable token ring
  * of ucql-mock. See ring.h for the model and the error convention.
  */
+#include "mock_err.h"
 #include "ring.h"
 
 #include <inttypes.h>
@@ -37,24 +38,6 @@ struct mock_ring {
 	size_t nracks;
 };
 
-static int fail(int code, char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(int code, char *err, size_t errlen, const char *fmt, ...)
-{
-	if (err && errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return code;
-}
-
-static int nomem(char *err, size_t errlen)
-{
-	return fail(UCQL_E_NOMEM, err, errlen, "out of memory");
-}
 
 /* uint64 → int64 two's complement without implementation-defined
  * conversion. */
@@ -176,9 +159,9 @@ static int check_name(const char *what, const char *s, char *err, size_t errlen)
 {
 	size_t len = strlen(s);
 	if (len == 0)
-		return fail(UCQL_E_INVALID_ARG, err, errlen, "%s name must not be empty", what);
+		return mock_fail(UCQL_E_INVALID_ARG, err, errlen, "%s name must not be empty", what);
 	if (len >= MOCK_NAME_MAX)
-		return fail(UCQL_E_INVALID_ARG, err, errlen, "%s name longer than %d bytes", what,
+		return mock_fail(UCQL_E_INVALID_ARG, err, errlen, "%s name longer than %d bytes", what,
 			    MOCK_NAME_MAX - 1);
 	return 0;
 }
@@ -235,7 +218,7 @@ static int bisect_tokens(const mock_topology *t, int64_t *out, size_t n, char *e
 	}
 	int64_t *ring = malloc((total + n) * sizeof *ring);
 	if (!ring)
-		return nomem(err, errlen);
+		return mock_nomem(err, errlen);
 	size_t k = 0;
 	for (size_t i = 0; i < t->nnodes; i++)
 		for (size_t j = 0; j < t->nodes[i].ntokens; j++)
@@ -269,7 +252,7 @@ static int bisect_tokens(const mock_topology *t, int64_t *out, size_t n, char *e
 		}
 		if (best == SIZE_MAX) {
 			free(ring);
-			return fail(UCQL_E_INVALID_ARG, err, errlen, "no token range left to bisect");
+			return mock_fail(UCQL_E_INVALID_ARG, err, errlen, "no token range left to bisect");
 		}
 		out[j] = best_mid;
 		/* Keep `ring` sorted: the midpoint sorts just before ring[best],
@@ -303,11 +286,11 @@ static void set_default_location(const mock_topology *t, mock_node *n)
 int mock_topology_new(mock_topology **out, const mock_topology_config *cfg, char *err, size_t errlen)
 {
 	if (!out || !cfg)
-		return fail(UCQL_E_INVALID_ARG, err, errlen, "missing argument");
+		return mock_fail(UCQL_E_INVALID_ARG, err, errlen, "missing argument");
 	*out = NULL;
 	mock_topology_config c = *cfg;
 	if (c.nodes < 0 || c.nodes > MOCK_RING_MAX_NODES)
-		return fail(UCQL_E_INVALID_ARG, err, errlen, "node count %d is not in 0..%d", c.nodes,
+		return mock_fail(UCQL_E_INVALID_ARG, err, errlen, "node count %d is not in 0..%d", c.nodes,
 			    MOCK_RING_MAX_NODES);
 	if (c.dcs == 0)
 		c.dcs = 1;
@@ -316,27 +299,27 @@ int mock_topology_new(mock_topology **out, const mock_topology_config *cfg, char
 	if (c.tokens_per_node == 0)
 		c.tokens_per_node = MOCK_RING_DEFAULT_TOKENS;
 	if (c.dcs < 1 || c.dcs > MOCK_RING_MAX_NODES)
-		return fail(UCQL_E_INVALID_ARG, err, errlen, "DC count %d is not in 1..%d", c.dcs,
+		return mock_fail(UCQL_E_INVALID_ARG, err, errlen, "DC count %d is not in 1..%d", c.dcs,
 			    MOCK_RING_MAX_NODES);
 	if (c.racks < 1 || c.racks > MOCK_RING_MAX_NODES)
-		return fail(UCQL_E_INVALID_ARG, err, errlen, "rack count %d is not in 1..%d", c.racks,
+		return mock_fail(UCQL_E_INVALID_ARG, err, errlen, "rack count %d is not in 1..%d", c.racks,
 			    MOCK_RING_MAX_NODES);
 	if (c.tokens_per_node < 1 || c.tokens_per_node > MOCK_RING_MAX_TOKENS)
-		return fail(UCQL_E_INVALID_ARG, err, errlen, "tokens per node %d is not in 1..%d",
+		return mock_fail(UCQL_E_INVALID_ARG, err, errlen, "tokens per node %d is not in 1..%d",
 			    c.tokens_per_node, MOCK_RING_MAX_TOKENS);
 	if (c.token_mode != MOCK_TOKENS_EVEN && c.token_mode != MOCK_TOKENS_RANDOM)
-		return fail(UCQL_E_INVALID_ARG, err, errlen, "unknown token mode %d", (int)c.token_mode);
+		return mock_fail(UCQL_E_INVALID_ARG, err, errlen, "unknown token mode %d", (int)c.token_mode);
 
 	mock_topology *t = calloc(1, sizeof *t);
 	if (!t)
-		return nomem(err, errlen);
+		return mock_nomem(err, errlen);
 	t->cfg = c;
 	t->next_id = c.nodes + 1;
 	if (c.nodes) {
 		t->nodes = calloc((size_t)c.nodes, sizeof *t->nodes);
 		if (!t->nodes) {
 			free(t);
-			return nomem(err, errlen);
+			return mock_nomem(err, errlen);
 		}
 		t->nslots = (size_t)c.nodes;
 	}
@@ -349,7 +332,7 @@ int mock_topology_new(mock_topology **out, const mock_topology_config *cfg, char
 		n->tokens = malloc(per * sizeof *n->tokens);
 		if (!n->tokens) {
 			mock_topology_free(t);
-			return nomem(err, errlen);
+			return mock_nomem(err, errlen);
 		}
 		if (c.token_mode == MOCK_TOKENS_EVEN) {
 			for (size_t j = 0; j < per; j++)
@@ -357,7 +340,7 @@ int mock_topology_new(mock_topology **out, const mock_topology_config *cfg, char
 							       (uint64_t)c.nodes * per);
 		} else if (draw_random(t, n->id, n->tokens, per)) {
 			mock_topology_free(t);
-			return fail(UCQL_E_INVALID_ARG, err, errlen, "could not draw unique tokens");
+			return mock_fail(UCQL_E_INVALID_ARG, err, errlen, "could not draw unique tokens");
 		}
 		/* Counted only now so draw_random's duplicate check sees the
 		 * nodes completed before this one. */
@@ -383,9 +366,9 @@ int mock_topology_add_node(mock_topology *t, int id, const char *dc, const char 
 			   char *err, size_t errlen)
 {
 	if (!t)
-		return fail(UCQL_E_INVALID_ARG, err, errlen, "missing topology");
+		return mock_fail(UCQL_E_INVALID_ARG, err, errlen, "missing topology");
 	if (t->nnodes >= MOCK_RING_MAX_NODES)
-		return fail(UCQL_E_INVALID_ARG, err, errlen, "the cluster already has %d nodes",
+		return mock_fail(UCQL_E_INVALID_ARG, err, errlen, "the cluster already has %d nodes",
 			    MOCK_RING_MAX_NODES);
 	int found;
 	if (id == 0) {
@@ -395,11 +378,11 @@ int mock_topology_add_node(mock_topology *t, int id, const char *dc, const char 
 				;
 	}
 	if (id < 1 || id > MOCK_RING_MAX_NODES)
-		return fail(UCQL_E_INVALID_ARG, err, errlen, "node id %d is not in 1..%d", id,
+		return mock_fail(UCQL_E_INVALID_ARG, err, errlen, "node id %d is not in 1..%d", id,
 			    MOCK_RING_MAX_NODES);
 	size_t pos = node_index(t, id, &found);
 	if (found)
-		return fail(UCQL_E_INVALID_ARG, err, errlen, "node %d already exists", id);
+		return mock_fail(UCQL_E_INVALID_ARG, err, errlen, "node %d already exists", id);
 	int rc;
 	if (dc && (rc = check_name("DC", dc, err, errlen)))
 		return rc;
@@ -409,11 +392,11 @@ int mock_topology_add_node(mock_topology *t, int id, const char *dc, const char 
 	size_t per = (size_t)t->cfg.tokens_per_node;
 	int64_t *tokens = malloc(per * sizeof *tokens);
 	if (!tokens)
-		return nomem(err, errlen);
+		return mock_nomem(err, errlen);
 	if (t->cfg.token_mode == MOCK_TOKENS_EVEN)
 		rc = bisect_tokens(t, tokens, per, err, errlen);
 	else if ((rc = draw_random(t, id, tokens, per)))
-		fail(rc, err, errlen, "could not draw unique tokens");
+		mock_fail(rc, err, errlen, "could not draw unique tokens");
 	if (rc) {
 		free(tokens);
 		return rc;
@@ -422,7 +405,7 @@ int mock_topology_add_node(mock_topology *t, int id, const char *dc, const char 
 		mock_node *grown = realloc(t->nodes, (t->nnodes + 1) * sizeof *grown);
 		if (!grown) {
 			free(tokens);
-			return nomem(err, errlen);
+			return mock_nomem(err, errlen);
 		}
 		t->nodes = grown;
 		t->nslots = t->nnodes + 1;
@@ -450,11 +433,11 @@ int mock_topology_add_node(mock_topology *t, int id, const char *dc, const char 
 int mock_topology_remove_node(mock_topology *t, int id, char *err, size_t errlen)
 {
 	if (!t)
-		return fail(UCQL_E_INVALID_ARG, err, errlen, "missing topology");
+		return mock_fail(UCQL_E_INVALID_ARG, err, errlen, "missing topology");
 	int found;
 	size_t pos = node_index(t, id, &found);
 	if (!found)
-		return fail(UCQL_E_INVALID_ARG, err, errlen, "no node %d", id);
+		return mock_fail(UCQL_E_INVALID_ARG, err, errlen, "no node %d", id);
 	free(t->nodes[pos].tokens);
 	memmove(&t->nodes[pos], &t->nodes[pos + 1], (t->nnodes - pos - 1) * sizeof *t->nodes);
 	t->nnodes--;
@@ -466,11 +449,11 @@ int mock_topology_set_location(mock_topology *t, int id, const char *dc, const c
 			       size_t errlen)
 {
 	if (!t)
-		return fail(UCQL_E_INVALID_ARG, err, errlen, "missing topology");
+		return mock_fail(UCQL_E_INVALID_ARG, err, errlen, "missing topology");
 	int found, rc;
 	size_t pos = node_index(t, id, &found);
 	if (!found)
-		return fail(UCQL_E_INVALID_ARG, err, errlen, "no node %d", id);
+		return mock_fail(UCQL_E_INVALID_ARG, err, errlen, "no node %d", id);
 	if (dc && (rc = check_name("DC", dc, err, errlen)))
 		return rc;
 	if (rack && (rc = check_name("rack", rack, err, errlen)))
@@ -486,17 +469,17 @@ int mock_topology_set_tokens(mock_topology *t, int id, const int64_t *tokens, si
 			     size_t errlen)
 {
 	if (!t || (!tokens && n))
-		return fail(UCQL_E_INVALID_ARG, err, errlen, "missing argument");
+		return mock_fail(UCQL_E_INVALID_ARG, err, errlen, "missing argument");
 	int found;
 	size_t pos = node_index(t, id, &found);
 	if (!found)
-		return fail(UCQL_E_INVALID_ARG, err, errlen, "no node %d", id);
+		return mock_fail(UCQL_E_INVALID_ARG, err, errlen, "no node %d", id);
 	if (n < 1 || n > MOCK_RING_MAX_TOKENS)
-		return fail(UCQL_E_INVALID_ARG, err, errlen, "token count %zu is not in 1..%d", n,
+		return mock_fail(UCQL_E_INVALID_ARG, err, errlen, "token count %zu is not in 1..%d", n,
 			    MOCK_RING_MAX_TOKENS);
 	int64_t *copy = malloc(n * sizeof *copy);
 	if (!copy)
-		return nomem(err, errlen);
+		return mock_nomem(err, errlen);
 	memcpy(copy, tokens, n * sizeof *copy);
 	qsort(copy, n, sizeof *copy, cmp_i64);
 	char buf[MOCK_TOKEN_STR_MAX];
@@ -506,7 +489,7 @@ int mock_topology_set_tokens(mock_topology *t, int id, const int64_t *tokens, si
 		if (dup) {
 			mock_token_format(copy[i], buf, sizeof buf);
 			free(copy);
-			return fail(UCQL_E_INVALID_ARG, err, errlen, "token %s is already taken", buf);
+			return mock_fail(UCQL_E_INVALID_ARG, err, errlen, "token %s is already taken", buf);
 		}
 	}
 	free(t->nodes[pos].tokens);
@@ -558,7 +541,7 @@ static int cmp_entry(const void *a, const void *b)
 int mock_ring_build(mock_ring **out, const mock_topology *t, char *err, size_t errlen)
 {
 	if (!out || !t)
-		return fail(UCQL_E_INVALID_ARG, err, errlen, "missing argument");
+		return mock_fail(UCQL_E_INVALID_ARG, err, errlen, "missing argument");
 	*out = NULL;
 	size_t nn = t->nnodes, total = 0;
 	for (size_t i = 0; i < nn; i++)
@@ -566,7 +549,7 @@ int mock_ring_build(mock_ring **out, const mock_topology *t, char *err, size_t e
 
 	mock_ring *r = calloc(1, sizeof *r);
 	if (!r)
-		return nomem(err, errlen);
+		return mock_nomem(err, errlen);
 	atomic_init(&r->refs, 1);
 	r->nnodes = nn;
 	r->nentries = total;
@@ -587,7 +570,7 @@ int mock_ring_build(mock_ring **out, const mock_topology *t, char *err, size_t e
 		free(rack_dc);
 		free(rack_name);
 		ring_free(r);
-		return nomem(err, errlen);
+		return mock_nomem(err, errlen);
 	}
 
 	size_t k = 0;
@@ -632,7 +615,7 @@ int mock_ring_build(mock_ring **out, const mock_topology *t, char *err, size_t e
 			mock_token_format(r->entries[i].token, buf, sizeof buf);
 			int a = r->nodes[r->entries[i - 1].node].id, b = r->nodes[r->entries[i].node].id;
 			ring_free(r);
-			return fail(UCQL_E_INVALID_ARG, err, errlen, "token %s is owned by nodes %d and %d",
+			return mock_fail(UCQL_E_INVALID_ARG, err, errlen, "token %s is owned by nodes %d and %d",
 				    buf, a, b);
 		}
 	}

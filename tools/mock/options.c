@@ -388,6 +388,7 @@ static int apply(mock_options *o, const struct opt *op, const char *v, char *err
 
 int mock_options_parse(mock_options *o, int argc, char **argv, char *err, size_t errlen)
 {
+	int explicit_max = 0;
 	if (err && errlen)
 		err[0] = 0;
 	for (int i = 1; i < argc; i++) {
@@ -423,7 +424,15 @@ int mock_options_parse(mock_options *o, int argc, char **argv, char *err, size_t
 			return r;
 		if (o->help)
 			return 0;
+		if (op->id == OPT_MAX_PROTOCOL)
+			explicit_max = 1;
 	}
+	/* Cassandra 3.11 never spoke the final v5 (it had only v5-beta behind
+	 * USE_BETA), so a 3.11 release tops out at v4 unless told otherwise. */
+	int major, minor;
+	if (!explicit_max && o->release && !release_parse(o->release, &major, &minor) &&
+	    major == 3)
+		o->max_protocol = 4;
 	return mock_options_validate(o, err, errlen);
 }
 
@@ -454,7 +463,8 @@ void mock_options_usage(FILE *f, const char *prog)
 		"                       no system_virtual_schema\n"
 		"\n"
 		"Protocol:\n"
-		"  --max-protocol V     highest protocol version of every node (3..5; default 5)\n"
+		"  --max-protocol V     highest protocol version of every node (3..5; default 5,\n"
+		"                       4 with a 3.11.x --release)\n"
 		"  --node-max-protocol NODE=V\n"
 		"                       highest version of one node (a mixed cluster);\n"
 		"                       repeatable\n"

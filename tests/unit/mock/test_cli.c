@@ -423,3 +423,23 @@ Test(run, port_in_use)
 	cr_assert_neq(err[0], 0);
 	mock_run_stop(run);
 }
+
+Test(cli, release_311_defaults_to_protocol_v4)
+{
+	/* Cassandra 3.11 had no final v5: the default follows the release,
+	 * an explicit --max-protocol wins in either order. */
+	mock_options o;
+	char err[256];
+	cr_assert_eq(parse(&o, err, sizeof err, "--release", "3.11.16", NULL), 0, "%s", err);
+	cr_assert_eq(o.max_protocol, 4);
+	mock_options_clear(&o);
+	cr_assert_eq(parse(&o, err, sizeof err, "--release", "3.11.16", "--max-protocol", "5", NULL), 0, "%s", err);
+	cr_assert_eq(o.max_protocol, 5);
+	mock_options_clear(&o);
+	cr_assert_eq(parse(&o, err, sizeof err, "--max-protocol", "5", "--release", "3.11.16", NULL), 0, "%s", err);
+	cr_assert_eq(o.max_protocol, 5);
+	mock_options_clear(&o);
+	cr_assert_eq(parse(&o, err, sizeof err, "--release", "4.0.11", NULL), 0, "%s", err);
+	cr_assert_eq(o.max_protocol, 5);
+	mock_options_clear(&o);
+}

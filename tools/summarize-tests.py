@@ -12,6 +12,9 @@ import sys
 CRITERION = re.compile(r"Synthesis: Tested: (\d+) \| Passing: (\d+) \| Failing: (\d+) \| Crashing: (\d+)")
 PLAIN = re.compile(r"^(?:\w+: )?(\d+) passed, (\d+) failed", re.M)
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# A sanitizer report fails the test whatever its runner's exit status said:
+# Criterion, for one, ignores a forked test worker's LeakSanitizer report.
+SANITIZER = re.compile(r"ERROR: (?:Address|Leak|Thread|Memory)Sanitizer|: runtime error: ")
 
 passed = failed = 0
 failures = []
@@ -44,12 +47,18 @@ for arg in sys.argv[1:]:
             tf = int(p[-1][1])
         else:
             tp, tf = (1, 0) if ok else (0, 1)
+        result = e.get("result")
+        if SANITIZER.search(out):
+            ok = False
+            tf = max(tf, 1)
+            tp = max(tp - 1, 0)
+            result = "sanitizer report in its output"
         if not ok and tf == 0:
             tf = 1  # crashed or timed out after its counts
         passed += tp
         failed += tf
         if tf:
-            failures.append(f"{build}/{suite}/{e.get('name')}: {e.get('result')}")
+            failures.append(f"{build}/{suite}/{e.get('name')}: {result}")
 
 for f in failures:
     print("FAILED:", f)

@@ -83,6 +83,7 @@ int mock_cluster_start(const mock_config *cfg, mock_cluster **out, char *err, si
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->cv, NULL);
 	c->n_nodes = nodes;
+	c->max_version = maxv;
 	c->port = cfg->port ? cfg->port : MOCK_DEFAULT_PORT;
 	c->lz4 = cfg->lz4 != 0;
 	c->auth = cfg->auth != 0;
@@ -105,6 +106,7 @@ int mock_cluster_start(const mock_config *cfg, mock_cluster **out, char *err, si
 	}
 	for (int i = 0; i < nodes; i++) {
 		c->nodes[i].id = i + 1;
+		c->nodes[i].present = 1;
 		c->nodes[i].max_version = cfg->node_max_version[i] ? cfg->node_max_version[i] : maxv;
 	}
 	if (getrandom(&c->rng, sizeof c->rng, 0) != (ssize_t)sizeof c->rng)
@@ -172,9 +174,16 @@ void mock_cluster_stop(mock_cluster *c)
 	cluster_free(c);
 }
 
+/* Slots change only on the loop thread; a racy read is a snapshot. */
+static int node_present(const mock_cluster *c, int node)
+{
+	return c && node >= 1 && node <= MOCK_MAX_NODES &&
+	       __atomic_load_n(&c->nodes[node - 1].present, __ATOMIC_RELAXED);
+}
+
 int mock_node_set_up(mock_cluster *c, int node, int up)
 {
-	if (!c || node < 1 || node > c->n_nodes)
+	if (!node_present(c, node))
 		return -EINVAL;
 	mock_cmd cmd = { .kind = MOCK_CMD_SET_UP, .node = node, .up = up != 0 };
 	return run_cmd(c, &cmd);
@@ -182,10 +191,30 @@ int mock_node_set_up(mock_cluster *c, int node, int up)
 
 int mock_node_is_up(mock_cluster *c, int node)
 {
-	if (!c || node < 1 || node > c->n_nodes)
+	if (!node_present(c, node))
 		return -1;
 	/* Written by the loop thread only; a racy read is just a snapshot. */
 	return __atomic_load_n(&c->nodes[node - 1].up, __ATOMIC_RELAXED);
+}
+
+int mock_cluster_add_node(mock_cluster *c, int node, int max_version)
+{
+	if (!c || node < 1 || node > MOCK_MAX_NODES || max_version < 0 ||
+	    (max_version && (max_version < UCQL_PROTOCOL_MIN || max_version > UCQL_PROTOCOL_MAX)))
+		return -EINVAL;
+	if (node_present(c, node))
+		return -EEXIST;
+	mock_cmd cmd = { .kind = MOCK_CMD_ADD_NODE, .node = node,
+			 .max_version = max_version ? max_version : c->max_version };
+	return run_cmd(c, &cmd);
+}
+
+int mock_cluster_remove_node(mock_cluster *c, int node)
+{
+	if (!node_present(c, node))
+		return -EINVAL;
+	mock_cmd cmd = { .kind = MOCK_CMD_REMOVE_NODE, .node = node };
+	return run_cmd(c, &cmd);
 }
 
 int mock_cluster_push_event(mock_cluster *c, const ucql_event *ev, int exclude_node)
@@ -198,7 +227,7 @@ int mock_cluster_push_event(mock_cluster *c, const ucql_event *ev, int exclude_n
 
 int mock_node_stats_get(mock_cluster *c, int node, mock_node_stats *st)
 {
-	if (!c || node < 1 || node > c->n_nodes)
+	if (!node_present(c, node))
 		return -EINVAL;
 	mock_node *n = &c->nodes[node - 1];
 	st->requests = atomic_load(&n->requests);
@@ -233,7 +262,7 @@ const char *mock_cluster_name(const mock_cluster *c)
 
 int mock_node_max_version(const mock_cluster *c, int node)
 {
-	if (!c || node < 1 || node > c->n_nodes)
+	if (!node_present(c, node))
 		return -1;
 	return c->nodes[node - 1].max_version;
 }

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "engine_int.h"
+#include "rules.h"
 #include "ucql/error_msg.h"
 #include "ucql/result.h"
 
@@ -224,7 +225,8 @@ int mock_engine_new(const mock_engine_config *cfg, mock_engine **out, char *err,
 	e->host_id = calloc((size_t)e->nnodes + 1, sizeof *e->host_id);
 	e->replica_req = calloc((size_t)e->nnodes + 1, sizeof *e->replica_req);
 	e->non_replica_req = calloc((size_t)e->nnodes + 1, sizeof *e->non_replica_req);
-	if (!e->host_id || !e->replica_req || !e->non_replica_req) {
+	e->rules = mock_rules_new(e->nnodes);
+	if (!e->host_id || !e->replica_req || !e->non_replica_req || !e->rules) {
 		mock_engine_free(e);
 		snprintf(err, errlen, "out of memory");
 		return UCQL_E_NOMEM;
@@ -247,6 +249,7 @@ void mock_engine_free(mock_engine *e)
 	if (!e)
 		return;
 	mock_prep_free_all(e);
+	mock_rules_free(e->rules);
 	mock_catalog_free(&e->cat);
 	mock_ring_unref(e->ring);
 	free(e->host_id);
@@ -416,6 +419,11 @@ int mock_engine_handler(void *ctx, const mock_request *req, mock_reply *out)
 	x.now_us = (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
 	const ucql_message *m = req->msg;
 	int rc;
+	/* Fault rules (ucql_mock.rules) and the activity log come first. */
+	if (mock_rules_on_request(&x, &rc)) {
+		mock_arena_free(&arena);
+		return rc;
+	}
 	switch (req->opcode) {
 	case UCQL_OP_QUERY: {
 		mock_parsed *p = mock_arena_alloc(&arena, sizeof *p);

@@ -45,6 +45,7 @@ struct mock_engine {
 	uint8_t (*host_id)[16]; /* by node id */
 	uint64_t *replica_req, *non_replica_req; /* by node id */
 	mock_prep *prep[MOCK_PREP_BUCKETS];
+	struct mock_rules *rules; /* fault rules and activity log (rules.h) */
 };
 
 /* A growable byte buffer. */

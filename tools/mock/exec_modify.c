@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "engine_int.h"
+#include "rules.h"
+#include "topo_change.h"
 #include "exec_coll.h"
 #include "ucql/result.h"
 
@@ -309,6 +311,10 @@ static int build(mock_exec *x, const mock_stmt *s, const mock_using *outer, muts
 	if (t->vtable) {
 		if (s->kind == MOCK_STMT_UPDATE && t->vtable == MOCK_VT_NODES)
 			return *rc = mock_systable_update(x, t, &s->u.update);
+		if (t->vtable == MOCK_VT_NODES) /* INSERT / DELETE: nodes join, leave */
+			return *rc = mock_nodes_modify(x, t, s);
+		if (t->vtable == MOCK_VT_RULES || t->vtable == MOCK_VT_ACTIVITY)
+			return *rc = mock_rules_modify(x, t, s);
 		return *rc = mock_exec_error(x, UCQL_E_INVALID, "Modification on table %s of system keyspace %s is not allowed",
 					     t->name, t->ks);
 	}
@@ -563,11 +569,13 @@ int mock_exec_truncate(mock_exec *x, const mock_name_stmt *s)
 	if (t->vtable) {
 		if (t->vtable == MOCK_VT_STATS)
 			return mock_systable_truncate(x, t);
+		if (t->vtable == MOCK_VT_RULES || t->vtable == MOCK_VT_ACTIVITY)
+			return mock_rules_truncate(x, t);
 		return mock_exec_error(x, UCQL_E_INVALID, "Cannot TRUNCATE system table %s.%s", t->ks, t->name);
 	}
 	/* Cassandra needs every node up for a TRUNCATE. */
 	for (int n = 1; n <= x->e->nnodes; n++)
-		if (!mock_node_up(x->e, n))
+		if (mock_ring_node(x->e->ring, n, NULL) && !mock_node_up(x->e, n)) /* removed: skip */
 			return mock_exec_unavailable(x, UCQL_CL_ALL, x->e->nnodes, x->e->nnodes - 1);
 	for (size_t i = 0; i < t->nstores; i++)
 		mock_tstore_truncate(t->stores[i]);

@@ -370,6 +370,45 @@ void mock_cmd_run(mock_cluster *cl, mock_cmd *cmd)
 		cmd->result = count;
 		break;
 	}
+	case MOCK_CMD_ADD_NODE: {
+		mock_node *n = &cl->nodes[cmd->node - 1];
+		if (n->present) {
+			cmd->result = -EEXIST;
+			break;
+		}
+		if (cl->stopping) {
+			cmd->result = -ESHUTDOWN;
+			break;
+		}
+		/* A removed node's slot may still hold connections draining
+		 * (closed after flush): they are left to finish. */
+		n->id = cmd->node;
+		n->max_version = cmd->max_version;
+		cmd->result = mock_node_listen(cl, n, err, sizeof err);
+		if (cmd->result)
+			break;
+		if (cmd->node > cl->n_nodes)
+			__atomic_store_n(&cl->n_nodes, cmd->node, __ATOMIC_RELAXED);
+		__atomic_store_n(&n->up, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&n->present, 1, __ATOMIC_RELAXED);
+		break;
+	}
+	case MOCK_CMD_REMOVE_NODE: {
+		mock_node *n = &cl->nodes[cmd->node - 1];
+		if (!n->present) {
+			cmd->result = -EINVAL;
+			break;
+		}
+		__atomic_store_n(&n->present, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&n->up, 0, __ATOMIC_RELAXED);
+		mock_node_unlisten(cl, n);
+		/* Graceful: what is queued (and a reply the running handler is
+		 * about to send, when a node removes itself) goes out first. */
+		for (mock_conn *c = n->conns; c; c = c->next)
+			mock_conn_close_after_flush(c, 1000);
+		cmd->result = 0;
+		break;
+	}
 	case MOCK_CMD_STOP:
 		cl->stopping = 1;
 		for (int i = 0; i < cl->n_nodes; i++) {

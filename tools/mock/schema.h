@@ -39,6 +39,8 @@ enum mock_vtable {
 	MOCK_VT_NODES,
 	MOCK_VT_STATS,
 	MOCK_VT_EMPTY, /* other system tables drivers may read: no rows */
+	MOCK_VT_RULES,    /* ucql_mock.rules (rules.h) */
+	MOCK_VT_ACTIVITY, /* ucql_mock.activity (rules.h) */
 };
 
 /* Max type nodes of one column type. */

@@ -81,6 +81,15 @@ static const sys_table sys_tables[] = {
 	  "address inet;dc text;rack text;state text", 0 },
 	{ "ucql_mock", "stats", MOCK_VT_STATS, "node int", "",
 	  "connections int;non_replica_requests bigint;replica_requests bigint;requests bigint", 0 },
+	{ "ucql_mock", "rules", MOCK_VT_RULES, "id int", "",
+	  "action text;alive int;connection text;consistency text;count int;data_present boolean;"
+	  "delay_ms int;error_code int;error_keyspace text;error_message text;error_table text;"
+	  "failures int;function_name text;keyspace_name text;node int;opcode text;"
+	  "probability double;query text;received int;remaining int;required int;seed bigint;"
+	  "table_name text;write_type text", 0 },
+	{ "ucql_mock", "activity", MOCK_VT_ACTIVITY, "node int", "seq bigint",
+	  "action text;at timestamp;connection text;consistency text;keyspace_name text;"
+	  "opcode text;query text;rule_id int;values_count int", 0 },
 };
 
 /* Adds the ';'-separated "name type" columns of spec. */

@@ -180,6 +180,23 @@ int mock_node_set_up(mock_cluster *c, int node, int up);
 int mock_node_is_up(mock_cluster *c, int node);
 
 /*
+ * Adds node `node` (1..MOCK_MAX_NODES, not present) listening on
+ * 127.0.0.<node>:port, speaking up to max_version (0: the cluster's
+ * max_version). Returns 0 once it listens; -EINVAL (bad id), -EEXIST
+ * (present), -ESHUTDOWN or a bind error. Does not push events.
+ */
+int mock_cluster_add_node(mock_cluster *c, int node, int max_version);
+
+/*
+ * Removes node `node`: it stops listening at once (connects refused once
+ * this returns) and its connections are closed after what is already
+ * queued for them is sent (from a handler of that node, its reply still
+ * goes out, then FIN; they are aborted 1 s later if the client does not
+ * close). Returns 0, or -EINVAL (not present). Does not push events.
+ */
+int mock_cluster_remove_node(mock_cluster *c, int node);
+
+/*
  * Sends an EVENT (stream -1) to every READY connection registered for
  * ev->type on every up node except `exclude_node` (0: none — e.g. a
  * STATUS_CHANGE DOWN about node X is pushed with exclude_node = X).
@@ -271,6 +288,7 @@ struct mock_node {
 	int id;          /* 1-based */
 	int max_version;
 	int up;
+	int present;     /* a member of the cluster (mock_cluster_add/remove_node) */
 	mock_listener *listener;
 	mock_conn *conns; /* list of open connections (not closing ones) */
 	_Atomic uint64_t requests;
@@ -341,17 +359,19 @@ struct mock_conn {
 typedef struct mock_cmd {
 	struct mock_cmd *next;
 	int kind; /* MOCK_CMD_* */
-	int node, up, exclude;
+	int node, up, exclude, max_version;
 	const ucql_event *ev;
 	int result;
 	int done;
 } mock_cmd;
 
-enum { MOCK_CMD_SET_UP = 1, MOCK_CMD_PUSH_EVENT, MOCK_CMD_STOP };
+enum { MOCK_CMD_SET_UP = 1, MOCK_CMD_PUSH_EVENT, MOCK_CMD_STOP, MOCK_CMD_ADD_NODE,
+       MOCK_CMD_REMOVE_NODE };
 
 struct mock_cluster {
-	/* config (immutable after start) */
-	int n_nodes;
+	/* config (immutable after start, but for nodes added / removed) */
+	int n_nodes;                 /* slots 0..n_nodes-1 may be present */
+	int max_version;             /* default of added nodes */
 	uint16_t port;
 	int lz4;
 	int auth;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "engine_int.h"
+#include "rules.h"
 #include "ucql/result.h"
 
 typedef struct vrow {
@@ -406,6 +407,9 @@ int mock_systable_fill(mock_exec *x, mock_table *t, mock_tstore *s)
 	case MOCK_VT_SCHEMA_EMPTY:
 	case MOCK_VT_EMPTY:
 		return 0;
+	case MOCK_VT_RULES:
+	case MOCK_VT_ACTIVITY:
+		return mock_rules_fill(x, t, s);
 	default:
 		return fill_schema(x, t, s);
 	}

@@ -282,7 +282,7 @@ static const struct opt {
 
 static int apply(mock_options *o, const struct opt *op, const char *v, char *err, size_t errlen)
 {
-	long n;
+	long n = 0;
 	uint64_t u;
 	int r = 0;
 	switch (op->id) {
@@ -332,7 +332,7 @@ static int apply(mock_options *o, const struct opt *op, const char *v, char *err
 			return bad(err, errlen, "--node-max-protocol: '%s' is not NODE=VERSION", v);
 		memcpy(node, v, len);
 		node[len] = 0;
-		long id, ver;
+		long id = 0, ver = 0;
 		if (parse_u64(node, UINT64_MAX, &u) || u < 1 || u > MOCK_OPT_MAX_NODES)
 			return bad(err, errlen, "--node-max-protocol: node '%s' is out of range (1..%d)", node,
 				   MOCK_OPT_MAX_NODES);

@@ -11,6 +11,7 @@
 
 #include "rules_int.h"
 #include "ucql/result.h"
+#include "vrow.h"
 
 const char *const mock_rule_col_names[RC_NCOLS] = {
 	"id", "action", "alive", "connection", "consistency", "count", "data_present",
@@ -304,85 +305,6 @@ int mock_rules_truncate(mock_exec *x, mock_table *t)
 
 /* ==== SELECT ============================================================= */
 
-typedef struct row {
-	mock_exec *x;
-	mock_table *t;
-	ucql_value *v;
-	int err;
-} row;
-
-static void row_begin(row *r, mock_exec *x, mock_table *t)
-{
-	memset(r, 0, sizeof *r);
-	r->x = x;
-	r->t = t;
-	r->v = mock_arena_alloc(x->arena, (t->ncols + 1) * sizeof *r->v);
-	if (!r->v) {
-		r->err = UCQL_E_NOMEM;
-		return;
-	}
-	for (size_t i = 0; i < t->ncols; i++)
-		r->v[i] = ucql_value_null();
-}
-
-static void row_raw(row *r, const char *col, const void *p, size_t n)
-{
-	int c;
-	if (r->err || (c = mock_table_column(r->t, col)) < 0)
-		return;
-	uint8_t *d = mock_arena_alloc(r->x->arena, n + 1);
-	if (!d) {
-		r->err = UCQL_E_NOMEM;
-		return;
-	}
-	if (n)
-		memcpy(d, p, n);
-	r->v[c] = ucql_value_of(d, (int32_t)n);
-}
-
-static void row_text(row *r, const char *col, const char *s)
-{
-	if (s)
-		row_raw(r, col, s, strlen(s));
-}
-
-static void row_int(row *r, const char *col, int32_t v)
-{
-	uint8_t b[4];
-	ucql__put32(b, (uint32_t)v);
-	row_raw(r, col, b, 4);
-}
-
-static void row_bigint(row *r, const char *col, int64_t v)
-{
-	uint8_t b[8];
-	ucql__put64(b, (uint64_t)v);
-	row_raw(r, col, b, 8);
-}
-
-static int row_end(row *r, mock_tstore *s)
-{
-	if (r->err)
-		return r->err;
-	const mock_table *t = r->t;
-	ucql_bytes key;
-	int64_t token;
-	int rc = mock_pk_key(r->x->arena, t, r->v, &key, &token);
-	if (rc)
-		return rc;
-	mock_partition *p = mock_tstore_partition(s, t, token, key.p, key.len, r->v);
-	if (!p)
-		return UCQL_E_NOMEM;
-	mock_row *rw = mock_partition_row(p, t, r->v + t->npk);
-	if (!rw)
-		return UCQL_E_NOMEM;
-	rw->marker_ts = 1;
-	for (size_t i = t->npk + t->nck; i < t->ncols; i++)
-		if (r->v[i].len >= 0 && mock_cell_write(&rw->cells[i], r->v[i], 1, 0, 0))
-			return UCQL_E_NOMEM;
-	return 0;
-}
-
 int mock_rules_fill(mock_exec *x, mock_table *t, mock_tstore *s)
 {
 	mock_rules *rs = x->e->rules;
@@ -391,14 +313,14 @@ int mock_rules_fill(mock_exec *x, mock_table *t, mock_tstore *s)
 	int rc = 0;
 	if (t->vtable == MOCK_VT_RULES) {
 		for (const mock_rule *ru = rs->list; ru && !rc; ru = ru->next) {
-			row r;
-			row_begin(&r, x, t);
+			mock_vrow r;
+			mock_vrow_begin(&r, x, t, s);
 			for (int c = 0; c < RC_NCOLS; c++)
 				if (ru->raw[c].len >= 0)
-					row_raw(&r, mock_rule_col_names[c], ru->raw[c].p, (size_t)ru->raw[c].len);
+					mock_vrow_raw(&r, mock_rule_col_names[c], ru->raw[c].p, (size_t)ru->raw[c].len);
 			if (ru->has_count)
-				row_int(&r, "remaining", ru->remaining);
-			rc = row_end(&r, s);
+				mock_vrow_int(&r, "remaining", ru->remaining);
+			rc = mock_vrow_end(&r);
 		}
 		return rc;
 	}
@@ -406,23 +328,23 @@ int mock_rules_fill(mock_exec *x, mock_table *t, mock_tstore *s)
 		const mock_actlog *l = &rs->logs[n];
 		for (size_t i = 0; i < l->n && !rc; i++) {
 			const mock_act *a = &l->ring[(l->head + i) % MOCK_ACTIVITY_MAX];
-			row r;
-			row_begin(&r, x, t);
-			row_int(&r, "node", n);
-			row_bigint(&r, "seq", a->seq);
-			row_bigint(&r, "at", a->at_ms);
-			row_text(&r, "connection", a->conn);
-			row_text(&r, "opcode", mock_rule_opcode_name(a->opcode));
-			row_text(&r, "query", a->query);
-			row_text(&r, "keyspace_name", a->ks);
+			mock_vrow r;
+			mock_vrow_begin(&r, x, t, s);
+			mock_vrow_int(&r, "node", n);
+			mock_vrow_bigint(&r, "seq", a->seq);
+			mock_vrow_bigint(&r, "at", a->at_ms);
+			mock_vrow_text(&r, "connection", a->conn);
+			mock_vrow_text(&r, "opcode", mock_rule_opcode_name(a->opcode));
+			mock_vrow_text(&r, "query", a->query);
+			mock_vrow_text(&r, "keyspace_name", a->ks);
 			if (a->cl >= 0)
-				row_text(&r, "consistency", ucql_consistency_name(a->cl));
-			row_int(&r, "values_count", a->values);
+				mock_vrow_text(&r, "consistency", ucql_consistency_name(a->cl));
+			mock_vrow_int(&r, "values_count", a->values);
 			if (a->has_rule) {
-				row_int(&r, "rule_id", a->rule_id);
-				row_text(&r, "action", mock_rule_action_name(a->action));
+				mock_vrow_int(&r, "rule_id", a->rule_id);
+				mock_vrow_text(&r, "action", mock_rule_action_name(a->action));
 			}
-			rc = row_end(&r, s);
+			rc = mock_vrow_end(&r);
 		}
 	}
 	return rc;

@@ -6,165 +6,14 @@
  * tables ucql_mock.nodes (UPDATE state = 'down'/'up') and ucql_mock.stats
  * (TRUNCATE resets).
  */
-#include <arpa/inet.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "engine_int.h"
 #include "rules.h"
+#include "topo_change.h"
 #include "ucql/result.h"
-
-typedef struct vrow {
-	mock_exec *x;
-	mock_table *t;
-	mock_tstore *s;
-	ucql_value *v;
-	int err;
-} vrow;
-
-static void vr_begin(vrow *r, mock_exec *x, mock_table *t, mock_tstore *s)
-{
-	r->x = x;
-	r->t = t;
-	r->s = s;
-	r->v = mock_arena_alloc(x->arena, (t->ncols + 1) * sizeof *r->v);
-	if (!r->v) {
-		r->err = UCQL_E_NOMEM;
-		return;
-	}
-	for (size_t i = 0; i < t->ncols; i++)
-		r->v[i] = ucql_value_null();
-}
-
-static void vr_raw(vrow *r, const char *col, const void *p, size_t n)
-{
-	if (r->err)
-		return;
-	int c = mock_table_column(r->t, col);
-	if (c < 0)
-		return; /* a column this mode does not have */
-	uint8_t *d = mock_arena_alloc(r->x->arena, n + 1);
-	if (!d) {
-		r->err = UCQL_E_NOMEM;
-		return;
-	}
-	if (n)
-		memcpy(d, p, n);
-	r->v[c] = ucql_value_of(d, (int32_t)n);
-}
-
-static void vr_text(vrow *r, const char *col, const char *s)
-{
-	vr_raw(r, col, s, strlen(s));
-}
-
-static void vr_int(vrow *r, const char *col, int32_t v)
-{
-	uint8_t b[4];
-	ucql__put32(b, (uint32_t)v);
-	vr_raw(r, col, b, 4);
-}
-
-static void vr_bigint(vrow *r, const char *col, int64_t v)
-{
-	uint8_t b[8];
-	ucql__put64(b, (uint64_t)v);
-	vr_raw(r, col, b, 8);
-}
-
-static void vr_bool(vrow *r, const char *col, int v)
-{
-	uint8_t b = v ? 1 : 0;
-	vr_raw(r, col, &b, 1);
-}
-
-static void vr_inet(vrow *r, const char *col, const char *addr)
-{
-	struct in_addr a;
-	if (inet_pton(AF_INET, addr, &a) == 1)
-		vr_raw(r, col, &a, 4);
-}
-
-static void vr_double(vrow *r, const char *col, double d)
-{
-	uint64_t u;
-	memcpy(&u, &d, 8);
-	uint8_t b[8];
-	ucql__put64(b, u);
-	vr_raw(r, col, b, 8);
-}
-
-/* A set<text> (sorted, as Cassandra orders UTF8 bytewise) or list<text>. */
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static void vr_strings(vrow *r, const char *col, const char **s, size_t n, int sort)
-{
-	if (sort)
-		qsort(s, n, sizeof *s, cmp_str);
-	mock_dbuf b = { 0 };
-	mock_dbuf_int(&b, (int32_t)n);
-	for (size_t i = 0; i < n; i++)
-		mock_dbuf_value(&b, ucql_value_of(s[i], (int32_t)strlen(s[i])));
-	if (b.err)
-		r->err = b.err;
-	else
-		vr_raw(r, col, b.p, b.len);
-	mock_dbuf_free(&b);
-}
-
-/* map<text, text> with keys sorted. */
-static void vr_map(vrow *r, const char *col, const char *const *kv, size_t n)
-{
-	const char **keys = malloc((n + 1) * sizeof *keys);
-	if (!keys) {
-		r->err = UCQL_E_NOMEM;
-		return;
-	}
-	for (size_t i = 0; i < n; i++)
-		keys[i] = kv[2 * i];
-	qsort(keys, n, sizeof *keys, cmp_str);
-	mock_dbuf b = { 0 };
-	mock_dbuf_int(&b, (int32_t)n);
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = 0; j < n; j++)
-			if (kv[2 * j] == keys[i]) {
-				mock_dbuf_value(&b, ucql_value_of(kv[2 * j], (int32_t)strlen(kv[2 * j])));
-				mock_dbuf_value(&b, ucql_value_of(kv[2 * j + 1], (int32_t)strlen(kv[2 * j + 1])));
-			}
-	free(keys);
-	if (b.err)
-		r->err = b.err;
-	else
-		vr_raw(r, col, b.p, b.len);
-	mock_dbuf_free(&b);
-}
-
-static int vr_end(vrow *r)
-{
-	if (r->err)
-		return r->err;
-	const mock_table *t = r->t;
-	ucql_bytes key;
-	int64_t token;
-	int rc = mock_pk_key(r->x->arena, t, r->v, &key, &token);
-	if (rc)
-		return rc;
-	mock_partition *p = mock_tstore_partition(r->s, t, token, key.p, key.len, r->v);
-	if (!p)
-		return UCQL_E_NOMEM;
-	mock_row *row = mock_partition_row(p, t, r->v + t->npk);
-	if (!row)
-		return UCQL_E_NOMEM;
-	row->marker_ts = 1;
-	for (size_t i = t->npk + t->nck; i < t->ncols; i++)
-		if (r->v[i].len >= 0 && mock_cell_write(&row->cells[i], r->v[i], 1, 0, 0))
-			return UCQL_E_NOMEM;
-	return 0;
-}
+#include "vrow.h"
 
 /* ==== cluster tables ===================================================== */
 
@@ -173,7 +22,7 @@ static uint16_t port_of(const mock_exec *x)
 	return x->e->cluster ? mock_cluster_port(x->e->cluster) : MOCK_DEFAULT_PORT;
 }
 
-static void node_common(vrow *r, mock_exec *x, const mock_node *n)
+static void node_common(mock_vrow *r, mock_exec *x, const mock_node *n)
 {
 	char sv[37];
 	mock_uuid_str(x->e->cat.version, sv);
@@ -191,13 +40,13 @@ static void node_common(vrow *r, mock_exec *x, const mock_node *n)
 		mock_token_format(n->tokens[i], s, MOCK_TOKEN_STR_MAX);
 		toks[i] = s;
 	}
-	vr_text(r, "data_center", n->dc);
-	vr_text(r, "rack", n->rack);
+	mock_vrow_text(r, "data_center", n->dc);
+	mock_vrow_text(r, "rack", n->rack);
 	if (n->id > 0 && n->id <= x->e->nnodes)
-		vr_raw(r, "host_id", x->e->host_id[n->id], 16);
-	vr_text(r, "release_version", x->e->release_version);
-	vr_raw(r, "schema_version", x->e->cat.version, 16);
-	vr_strings(r, "tokens", toks, n->ntokens, 1);
+		mock_vrow_raw(r, "host_id", x->e->host_id[n->id], 16);
+	mock_vrow_text(r, "release_version", x->e->release_version);
+	mock_vrow_raw(r, "schema_version", x->e->cat.version, 16);
+	mock_vrow_strings(r, "tokens", toks, n->ntokens, 1);
 }
 
 static int fill_cluster(mock_exec *x, mock_table *t, mock_tstore *s)
@@ -206,62 +55,62 @@ static int fill_cluster(mock_exec *x, mock_table *t, mock_tstore *s)
 	int rc = 0;
 	for (size_t i = 0; i < mock_ring_node_count(ring) && !rc; i++) {
 		const mock_node *n = mock_ring_node_at(ring, i);
-		vrow r = { 0 };
-		vr_begin(&r, x, t, s);
+		mock_vrow r;
+		mock_vrow_begin(&r, x, t, s);
 		if (t->vtable == MOCK_VT_LOCAL) {
 			if (n->id != x->node)
 				continue;
-			vr_text(&r, "key", "local");
-			vr_text(&r, "bootstrapped", "COMPLETED");
-			vr_inet(&r, "broadcast_address", n->address);
-			vr_int(&r, "broadcast_port", 7000);
-			vr_text(&r, "cluster_name", x->e->cluster_name);
-			vr_text(&r, "cql_version", x->e->mode_311 ? "3.4.4" : "3.4.5");
-			vr_int(&r, "gossip_generation", 1700000000);
-			vr_inet(&r, "listen_address", n->address);
-			vr_int(&r, "listen_port", 7000);
-			vr_text(&r, "native_protocol_version", x->e->mode_311 ? "4" : "5");
-			vr_text(&r, "partitioner", "org.apache.cassandra.dht.Murmur3Partitioner");
-			vr_inet(&r, "rpc_address", n->address);
-			vr_int(&r, "rpc_port", port_of(x));
+			mock_vrow_text(&r, "key", "local");
+			mock_vrow_text(&r, "bootstrapped", "COMPLETED");
+			mock_vrow_inet(&r, "broadcast_address", n->address);
+			mock_vrow_int(&r, "broadcast_port", 7000);
+			mock_vrow_text(&r, "cluster_name", x->e->cluster_name);
+			mock_vrow_text(&r, "cql_version", x->e->mode_311 ? "3.4.4" : "3.4.5");
+			mock_vrow_int(&r, "gossip_generation", 1700000000);
+			mock_vrow_inet(&r, "listen_address", n->address);
+			mock_vrow_int(&r, "listen_port", 7000);
+			mock_vrow_text(&r, "native_protocol_version", x->e->mode_311 ? "4" : "5");
+			mock_vrow_text(&r, "partitioner", "org.apache.cassandra.dht.Murmur3Partitioner");
+			mock_vrow_inet(&r, "rpc_address", n->address);
+			mock_vrow_int(&r, "rpc_port", port_of(x));
 		} else if (t->vtable == MOCK_VT_PEERS || t->vtable == MOCK_VT_PEERS_V2) {
 			if (n->id == x->node)
 				continue;
-			vr_inet(&r, "peer", n->address);
-			vr_inet(&r, "preferred_ip", n->address);
+			mock_vrow_inet(&r, "peer", n->address);
+			mock_vrow_inet(&r, "preferred_ip", n->address);
 			if (t->vtable == MOCK_VT_PEERS) {
-				vr_inet(&r, "rpc_address", n->address);
+				mock_vrow_inet(&r, "rpc_address", n->address);
 			} else {
-				vr_int(&r, "peer_port", 7000);
-				vr_inet(&r, "native_address", n->address);
-				vr_int(&r, "native_port", port_of(x));
-				vr_int(&r, "preferred_port", 7000);
+				mock_vrow_int(&r, "peer_port", 7000);
+				mock_vrow_inet(&r, "native_address", n->address);
+				mock_vrow_int(&r, "native_port", port_of(x));
+				mock_vrow_int(&r, "preferred_port", 7000);
 			}
 		} else if (t->vtable == MOCK_VT_NODES) {
-			vr_int(&r, "node", n->id);
-			vr_inet(&r, "address", n->address);
-			vr_text(&r, "dc", n->dc);
-			vr_text(&r, "rack", n->rack);
-			vr_text(&r, "state", mock_node_up(x->e, n->id) ? "up" : "down");
-			rc = vr_end(&r);
+			mock_vrow_int(&r, "node", n->id);
+			mock_vrow_inet(&r, "address", n->address);
+			mock_vrow_text(&r, "dc", n->dc);
+			mock_vrow_text(&r, "rack", n->rack);
+			mock_vrow_text(&r, "state", mock_node_up(x->e, n->id) ? "up" : "down");
+			rc = mock_vrow_end(&r);
 			continue;
 		} else if (t->vtable == MOCK_VT_STATS) {
 			mock_node_stats st;
 			memset(&st, 0, sizeof st);
 			if (x->e->cluster)
 				mock_node_stats_get(x->e->cluster, n->id, &st);
-			vr_int(&r, "node", n->id);
-			vr_bigint(&r, "requests", (int64_t)st.requests);
+			mock_vrow_int(&r, "node", n->id);
+			mock_vrow_bigint(&r, "requests", (int64_t)st.requests);
 			if (n->id <= x->e->nnodes) {
-				vr_bigint(&r, "replica_requests", (int64_t)x->e->replica_req[n->id]);
-				vr_bigint(&r, "non_replica_requests", (int64_t)x->e->non_replica_req[n->id]);
+				mock_vrow_bigint(&r, "replica_requests", (int64_t)x->e->replica_req[n->id]);
+				mock_vrow_bigint(&r, "non_replica_requests", (int64_t)x->e->non_replica_req[n->id]);
 			}
-			vr_int(&r, "connections", (int32_t)st.connections);
-			rc = vr_end(&r);
+			mock_vrow_int(&r, "connections", (int32_t)st.connections);
+			rc = mock_vrow_end(&r);
 			continue;
 		}
 		node_common(&r, x, n);
-		rc = vr_end(&r);
+		rc = mock_vrow_end(&r);
 	}
 	return rc;
 }
@@ -278,17 +127,17 @@ static int fill_columns(mock_exec *x, mock_table *t, mock_tstore *s, const mock_
 {
 	for (size_t i = 0; i < src->ncols; i++) {
 		const mock_column *c = &src->cols[i];
-		vrow r = { 0 };
-		vr_begin(&r, x, t, s);
-		vr_text(&r, "keyspace_name", src->ks);
-		vr_text(&r, "table_name", src->name);
-		vr_text(&r, "column_name", c->name);
-		vr_text(&r, "clustering_order", c->kind == MOCK_COL_CK ? (c->desc ? "desc" : "asc") : "none");
-		vr_text(&r, "column_name_bytes", c->name);
-		vr_text(&r, "kind", kind_name(c->kind));
-		vr_int(&r, "position", c->kind == MOCK_COL_PK || c->kind == MOCK_COL_CK ? c->position : -1);
-		vr_text(&r, "type", c->type_text);
-		int rc = vr_end(&r);
+		mock_vrow r;
+		mock_vrow_begin(&r, x, t, s);
+		mock_vrow_text(&r, "keyspace_name", src->ks);
+		mock_vrow_text(&r, "table_name", src->name);
+		mock_vrow_text(&r, "column_name", c->name);
+		mock_vrow_text(&r, "clustering_order", c->kind == MOCK_COL_CK ? (c->desc ? "desc" : "asc") : "none");
+		mock_vrow_text(&r, "column_name_bytes", c->name);
+		mock_vrow_text(&r, "kind", kind_name(c->kind));
+		mock_vrow_int(&r, "position", c->kind == MOCK_COL_PK || c->kind == MOCK_COL_CK ? c->position : -1);
+		mock_vrow_text(&r, "type", c->type_text);
+		int rc = mock_vrow_end(&r);
 		if (rc)
 			return rc;
 	}
@@ -303,30 +152,30 @@ static int fill_table_row(mock_exec *x, mock_table *t, mock_tstore *s, const moc
 		"max_threshold", "32", "min_threshold", "4" };
 	static const char *const compression[] = {
 		"chunk_length_in_kb", "16", "class", "org.apache.cassandra.io.compress.LZ4Compressor" };
-	vrow r = { 0 };
-	vr_begin(&r, x, t, s);
-	vr_text(&r, "keyspace_name", src->ks);
-	vr_text(&r, "table_name", src->name);
-	vr_text(&r, "additional_write_policy", "99p");
-	vr_double(&r, "bloom_filter_fp_chance", 0.01);
-	vr_map(&r, "caching", caching, 2);
-	vr_bool(&r, "cdc", 0);
-	vr_text(&r, "comment", "");
-	vr_map(&r, "compaction", compaction, 3);
-	vr_map(&r, "compression", compression, 2);
-	vr_double(&r, "crc_check_chance", 1.0);
-	vr_int(&r, "default_time_to_live", 0);
-	vr_map(&r, "extensions", NULL, 0);
+	mock_vrow r;
+	mock_vrow_begin(&r, x, t, s);
+	mock_vrow_text(&r, "keyspace_name", src->ks);
+	mock_vrow_text(&r, "table_name", src->name);
+	mock_vrow_text(&r, "additional_write_policy", "99p");
+	mock_vrow_double(&r, "bloom_filter_fp_chance", 0.01);
+	mock_vrow_map(&r, "caching", caching, 2);
+	mock_vrow_bool(&r, "cdc", 0);
+	mock_vrow_text(&r, "comment", "");
+	mock_vrow_map(&r, "compaction", compaction, 3);
+	mock_vrow_map(&r, "compression", compression, 2);
+	mock_vrow_double(&r, "crc_check_chance", 1.0);
+	mock_vrow_int(&r, "default_time_to_live", 0);
+	mock_vrow_map(&r, "extensions", NULL, 0);
 	const char *flags[] = { "compound" };
-	vr_strings(&r, "flags", flags, 1, 0);
-	vr_int(&r, "gc_grace_seconds", 864000);
-	vr_raw(&r, "id", src->id, 16);
-	vr_int(&r, "max_index_interval", 2048);
-	vr_int(&r, "memtable_flush_period_in_ms", 0);
-	vr_int(&r, "min_index_interval", 128);
-	vr_text(&r, "read_repair", "BLOCKING");
-	vr_text(&r, "speculative_retry", "99p");
-	return vr_end(&r);
+	mock_vrow_strings(&r, "flags", flags, 1, 0);
+	mock_vrow_int(&r, "gc_grace_seconds", 864000);
+	mock_vrow_raw(&r, "id", src->id, 16);
+	mock_vrow_int(&r, "max_index_interval", 2048);
+	mock_vrow_int(&r, "memtable_flush_period_in_ms", 0);
+	mock_vrow_int(&r, "min_index_interval", 128);
+	mock_vrow_text(&r, "read_repair", "BLOCKING");
+	mock_vrow_text(&r, "speculative_retry", "99p");
+	return mock_vrow_end(&r);
 }
 
 static int fill_schema(mock_exec *x, mock_table *t, mock_tstore *s)
@@ -342,10 +191,10 @@ static int fill_schema(mock_exec *x, mock_table *t, mock_tstore *s)
 		switch (t->vtable) {
 		case MOCK_VT_SCHEMA_KEYSPACES:
 		case MOCK_VT_VIRT_KEYSPACES: {
-			vrow r = { 0 };
-			vr_begin(&r, x, t, s);
-			vr_text(&r, "keyspace_name", k->name);
-			vr_bool(&r, "durable_writes", k->durable_writes);
+			mock_vrow r;
+			mock_vrow_begin(&r, x, t, s);
+			mock_vrow_text(&r, "keyspace_name", k->name);
+			mock_vrow_bool(&r, "durable_writes", k->durable_writes);
 			const char **kv = mock_arena_alloc(x->arena, (2 * k->repl.nopts + 1) * sizeof *kv);
 			if (!kv)
 				return UCQL_E_NOMEM;
@@ -353,20 +202,20 @@ static int fill_schema(mock_exec *x, mock_table *t, mock_tstore *s)
 				kv[2 * j] = k->repl.keys[j];
 				kv[2 * j + 1] = k->repl.values[j];
 			}
-			vr_map(&r, "replication", kv, k->repl.nopts);
-			rc = vr_end(&r);
+			mock_vrow_map(&r, "replication", kv, k->repl.nopts);
+			rc = mock_vrow_end(&r);
 			break;
 		}
 		case MOCK_VT_SCHEMA_TABLES:
 		case MOCK_VT_VIRT_TABLES:
 			for (size_t j = 0; j < k->ntables && !rc; j++) {
 				if (virt) {
-					vrow r = { 0 };
-					vr_begin(&r, x, t, s);
-					vr_text(&r, "keyspace_name", k->name);
-					vr_text(&r, "table_name", k->tables[j]->name);
-					vr_text(&r, "comment", "");
-					rc = vr_end(&r);
+					mock_vrow r;
+					mock_vrow_begin(&r, x, t, s);
+					mock_vrow_text(&r, "keyspace_name", k->name);
+					mock_vrow_text(&r, "table_name", k->tables[j]->name);
+					mock_vrow_text(&r, "comment", "");
+					rc = mock_vrow_end(&r);
 				} else
 					rc = fill_table_row(x, t, s, k->tables[j]);
 			}
@@ -379,13 +228,13 @@ static int fill_schema(mock_exec *x, mock_table *t, mock_tstore *s)
 		case MOCK_VT_SCHEMA_TYPES:
 			for (size_t j = 0; j < k->ntypes && !rc; j++) {
 				const mock_udt *u = k->types[j];
-				vrow r = { 0 };
-				vr_begin(&r, x, t, s);
-				vr_text(&r, "keyspace_name", k->name);
-				vr_text(&r, "type_name", u->name);
-				vr_strings(&r, "field_names", (const char **)u->field_names, u->nfields, 0);
-				vr_strings(&r, "field_types", (const char **)u->field_types, u->nfields, 0);
-				rc = vr_end(&r);
+				mock_vrow r;
+				mock_vrow_begin(&r, x, t, s);
+				mock_vrow_text(&r, "keyspace_name", k->name);
+				mock_vrow_text(&r, "type_name", u->name);
+				mock_vrow_strings(&r, "field_names", (const char **)u->field_names, u->nfields, 0);
+				mock_vrow_strings(&r, "field_types", (const char **)u->field_types, u->nfields, 0);
+				rc = mock_vrow_end(&r);
 			}
 			break;
 		default:
@@ -457,18 +306,8 @@ int mock_systable_update(mock_exec *x, mock_table *t, const mock_update *u)
 		if (!x->e->cluster || mock_node_up(x->e, node) == up)
 			continue;
 		mock_node_set_up(x->e->cluster, node, up);
-		ucql_event ev;
-		memset(&ev, 0, sizeof ev);
-		ev.type = UCQL_EVENT_STATUS_CHANGE;
-		ev.change = up ? UCQL_CHANGE_UP : UCQL_CHANGE_DOWN;
-		uint32_t a = mock_node_addr(node);
-		ev.address.len = 4;
-		ev.address.addr[0] = (uint8_t)(a >> 24);
-		ev.address.addr[1] = (uint8_t)(a >> 16);
-		ev.address.addr[2] = (uint8_t)(a >> 8);
-		ev.address.addr[3] = (uint8_t)a;
-		ev.address.port = port_of(x);
-		mock_cluster_push_event(x->e->cluster, &ev, node);
+		mock_engine_push_node_event(x->e, UCQL_EVENT_STATUS_CHANGE,
+					    up ? UCQL_CHANGE_UP : UCQL_CHANGE_DOWN, node);
 	}
 	return MOCK_RES;
 }

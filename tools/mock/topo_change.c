@@ -257,7 +257,7 @@ static void forget(mock_engine *e, int id)
 
 /* ---- events ---- */
 
-static void push(mock_engine *e, int type, int change, int node)
+void mock_engine_push_node_event(mock_engine *e, int type, int change, int node)
 {
 	if (!e->cluster)
 		return;
@@ -334,8 +334,8 @@ int mock_engine_add_node(mock_engine *e, int id, const char *dc, const char *rac
 	/* Stale data of an earlier member with this id would be resurrected. */
 	forget(e, id);
 	rc = hand_over(e, id, 0);
-	push(e, UCQL_EVENT_TOPOLOGY_CHANGE, UCQL_CHANGE_NEW_NODE, id);
-	push(e, UCQL_EVENT_STATUS_CHANGE, UCQL_CHANGE_UP, id);
+	mock_engine_push_node_event(e, UCQL_EVENT_TOPOLOGY_CHANGE, UCQL_CHANGE_NEW_NODE, id);
+	mock_engine_push_node_event(e, UCQL_EVENT_STATUS_CHANGE, UCQL_CHANGE_UP, id);
 	if (rc) {
 		snprintf(err, errlen, "node %d added, but out of memory copying its data", id);
 		return rc;
@@ -375,7 +375,7 @@ int mock_engine_remove_node(mock_engine *e, int id, char *err, size_t errlen)
 	for (size_t i = 0; !rc && i < mock_ring_node_count(e->ring); i++)
 		rc = hand_over(e, mock_ring_node_at(e->ring, i)->id, id);
 	forget(e, id);
-	push(e, UCQL_EVENT_TOPOLOGY_CHANGE, UCQL_CHANGE_REMOVED_NODE, id);
+	mock_engine_push_node_event(e, UCQL_EVENT_TOPOLOGY_CHANGE, UCQL_CHANGE_REMOVED_NODE, id);
 	if (rc)
 		snprintf(err, errlen, "node %d removed, but out of memory copying its data", id);
 	return rc;

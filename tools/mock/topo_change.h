@@ -33,6 +33,14 @@ int mock_engine_add_node(mock_engine *e, int id, const char *dc, const char *rac
  */
 int mock_engine_remove_node(mock_engine *e, int id, char *err, size_t errlen);
 
+/*
+ * Has every up node but `node` push the event `type`
+ * (UCQL_EVENT_TOPOLOGY_CHANGE / _STATUS_CHANGE) with `change` about node
+ * `node` (its address and the cluster's CQL port) to the connections that
+ * registered for it. Nothing without a cluster.
+ */
+void mock_engine_push_node_event(mock_engine *e, int type, int change, int node);
+
 /* INSERT / DELETE on ucql_mock.nodes: MOCK_RES, MOCK_ERR (error written)
  * or UCQL_E_NOMEM. */
 int mock_nodes_modify(mock_exec *x, mock_table *t, const mock_stmt *s);

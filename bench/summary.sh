@@ -24,6 +24,8 @@ PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 
 reps=${BENCH_REPS:-5}
+# Aggregates (what this summary reads) exist only from 2 repetitions on.
+[ "$reps" -ge 2 ] 2>/dev/null || reps=2
 min_time=${BENCH_MIN_TIME:-0.2}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -119,6 +119,15 @@ static inline ucql_value ucql_value_unset(void)
 	X(E_BAD_KIND, -18, "unknown result kind, event type or enum value", 0)    \
 	X(E_NULL, -19, "value is null", 0)                                        \
 	X(E_EMPTY, -20, "empty value", 0)                                         \
+	X(E_TIMEOUT, -21, "timed out on the client side", 1)                      \
+	X(E_CONNECTION, -22, "connection broken before the response arrived", 1)  \
+	X(E_CLOSED, -23, "session closed", 0)                                     \
+	X(E_QUEUE_FULL, -24, "submission queue full", 1)                          \
+	X(E_NO_HOSTS, -25, "no node could be reached", 1)                         \
+	X(E_CONFIG_VALUE, -26, "invalid configuration setting", 0)                \
+	X(E_WOULD_DEADLOCK, -27, "blocking call on a shard's own thread", 0)      \
+	X(E_AUTH_REQUIRED, -28, "server requires authentication; no credentials configured", 0) \
+	X(E_SERVER_PROTOCOL, -29, "the server broke the protocol (bad or unexpected response)", 0) \
 	X(E_SERVER_ERROR, 0x10000, "server error", 0)                             \
 	X(E_PROTOCOL, 0x000A, "protocol error", 0)                                \
 	X(E_AUTH, 0x0100, "authentication error", 0)                              \

@@ -15,6 +15,10 @@
  *   segment.h    v5 segments, CRC24/CRC32, lz4
  *   token.h      Murmur3 partitioner tokens
  * docs/CODEC.md is the guide.
+ *
+ * The driver:
+ *   config.h     settings (docs/CONFIGURATION.md), log callback, authenticator
+ *   metrics.h    counters and latency histograms
  */
 #ifndef UCQL_UCQL_H
 #define UCQL_UCQL_H
@@ -31,5 +35,8 @@
 #include "types.h"
 #include "segment.h"
 #include "token.h"
+/* The driver: */
+#include "config.h"
+#include "metrics.h"
 
 #endif

@@ -1,0 +1,398 @@
+/*
+ * Stress of the submission ring (lib/io/submit_ring.c), meant for
+ * ThreadSanitizer builds (suite 'tsan') and run in the normal and ASan
+ * builds too (suite 'unit'): more producer threads than CPUs against one
+ * consumer that sleeps on the eventfd whenever the ring is empty.
+ *
+ * Checked: every item arrives exactly once and in its producer's order;
+ * no wake-up is lost (the consumer's poll has a 60 s limit, and the
+ * program a hang guard); push_wait back-pressure on a tiny ring; close
+ * while producers wait — every push that returned 0 is delivered, no
+ * other.
+ *
+ * `tsan_ring --bench` measures instead (not a test): push+pop throughput
+ * with 1 and 2 producers, and eventfd wake-ups per item for a consumer
+ * that drains in batches and sleeps when idle.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ucql/common.h"
+#include "../../lib/io/futex.h"
+#include "../../lib/io/submit_ring.h"
+#include "check.h"
+
+#define MAXP 8
+#define ITEM(id, seq) ((void *)(uintptr_t)(((uint64_t)(id) << 32) | (uint32_t)(seq)))
+
+enum { MODE_SPIN, MODE_YIELD, MODE_WAIT, MODE_WAIT_UNTIL_CLOSED, MODE_WAIT_SHORT };
+
+struct producer {
+	ucql__sring *q;
+	int id;
+	int mode;
+	uint32_t count;      /* items to push (MODE_WAIT_UNTIL_CLOSED: upper bound) */
+	uint32_t pushed;     /* pushes that returned 0 */
+	uint32_t full;       /* MODE_WAIT_SHORT: pushes that timed out */
+	int errors;
+	_Atomic int done;
+};
+
+static void *producer_main(void *arg)
+{
+	struct producer *p = arg;
+	uint32_t seq = 0;
+	for (uint32_t i = 0; i < p->count; i++) {
+		int r;
+		switch (p->mode) {
+		case MODE_SPIN:
+			while ((r = ucql__sring_push(p->q, ITEM(p->id, seq))) == UCQL_E_QUEUE_FULL)
+				ucql__cpu_relax();
+			break;
+		case MODE_YIELD:
+			while ((r = ucql__sring_push(p->q, ITEM(p->id, seq))) == UCQL_E_QUEUE_FULL)
+				sched_yield();
+			break;
+		case MODE_WAIT_SHORT:
+			r = ucql__sring_push_wait(p->q, ITEM(p->id, seq), 50);
+			if (r == UCQL_E_QUEUE_FULL) {
+				p->full++;
+				continue; /* this seq is skipped: it never entered */
+			}
+			break;
+		default:
+			r = ucql__sring_push_wait(p->q, ITEM(p->id, seq), -1);
+			break;
+		}
+		if (r == UCQL_E_CLOSED && p->mode == MODE_WAIT_UNTIL_CLOSED)
+			break;
+		if (r != 0) {
+			p->errors++;
+			break;
+		}
+		p->pushed++;
+		seq++;
+	}
+	atomic_store(&p->done, 1);
+	return NULL;
+}
+
+struct consumer_stats {
+	uint64_t got[MAXP];   /* items received per producer */
+	uint64_t sleeps;
+	uint64_t pops;
+};
+
+/* Pops one batch and checks order; returns the batch size. */
+static uint32_t consume(ucql__sring *q, struct consumer_stats *st, uint32_t batch)
+{
+	void *out[256];
+	uint32_t n = ucql__sring_pop(q, out, batch);
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t v = (uintptr_t)out[i];
+		uint32_t id = (uint32_t)(v >> 32), seq = (uint32_t)v;
+		CHECK(id < MAXP, "bad producer id %u", id);
+		if (id >= MAXP)
+			continue;
+		CHECK(seq == st->got[id], "producer %u: item %u arrived, expected %lu", id, seq,
+		      (unsigned long)st->got[id]);
+		st->got[id] = (uint64_t)seq + 1;
+	}
+	if (n)
+		st->pops++;
+	return n;
+}
+
+/* Sleeps until woken; 0 on a wake-up (or nothing to wait for), -1 if
+ * 60 s passed: a lost wake-up. */
+static int consumer_sleep(ucql__sring *q, struct consumer_stats *st)
+{
+	if (!ucql__sring_prepare_sleep(q)) {
+		ucql__sring_cancel_sleep(q);
+		return 0;
+	}
+	struct pollfd pfd = { ucql__sring_eventfd(q), POLLIN, 0 };
+	int r;
+	do
+		r = poll(&pfd, 1, 60000);
+	while (r < 0 && errno == EINTR);
+	if (r == 1) {
+		uint64_t v;
+		ssize_t rd = read(pfd.fd, &v, sizeof v);
+		(void)rd;
+	}
+	ucql__sring_cancel_sleep(q);
+	st->sleeps++;
+	return r == 1 ? 0 : -1;
+}
+
+/* n producers with the given modes; the consumer pops `batch` at a time
+ * and sleeps whenever the ring is empty, until every item arrived. */
+static void run(uint32_t cap, int n, const int *modes, uint32_t per, uint32_t batch)
+{
+	ucql__sring q;
+	CHECK(ucql__sring_init(&q, cap) == 0, "init");
+	struct producer p[MAXP];
+	pthread_t t[MAXP];
+	for (int i = 0; i < n; i++) {
+		memset(&p[i], 0, sizeof p[i]);
+		p[i].q = &q;
+		p[i].id = i;
+		p[i].mode = modes[i];
+		p[i].count = per;
+		pthread_create(&t[i], NULL, producer_main, &p[i]);
+	}
+	struct consumer_stats st;
+	memset(&st, 0, sizeof st);
+	uint64_t total = 0, want = (uint64_t)n * per;
+	while (total < want) {
+		uint32_t k = consume(&q, &st, batch);
+		total += k;
+		if (k == 0 && consumer_sleep(&q, &st) < 0) {
+			CHECK(0, "lost wake-up: slept 60 s with %lu of %lu items", (unsigned long)total,
+			      (unsigned long)want);
+			break;
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		pthread_join(t[i], NULL);
+		CHECK(p[i].errors == 0, "producer %d: %d push errors", i, p[i].errors);
+		CHECK(st.got[i] == per, "producer %d: %lu of %u items", i, (unsigned long)st.got[i], per);
+	}
+	void *out[4];
+	CHECK(ucql__sring_pop(&q, out, 4) == 0, "nothing extra");
+	CHECK(ucql__sring_wakeups(&q) <= st.sleeps + 1, "%lu eventfd writes for %lu sleeps",
+	      (unsigned long)ucql__sring_wakeups(&q), (unsigned long)st.sleeps);
+	printf("     %lu items, %lu batches, %lu sleeps, %lu eventfd writes, %lu producer futex wakes\n",
+	       (unsigned long)want, (unsigned long)st.pops, (unsigned long)st.sleeps,
+	       (unsigned long)ucql__sring_wakeups(&q), (unsigned long)ucql__sring_space_wakes(&q));
+	ucql__sring_destroy(&q);
+}
+
+static uint32_t per_producer(void)
+{
+	/* TSan slows everything down ~10x; the interleavings are what count. */
+	const char *e = getenv("TSAN_RING_ITEMS");
+	return e ? (uint32_t)strtoul(e, NULL, 10) : 40000;
+}
+
+static void eight_producers_sleeping_consumer(void)
+{
+	int modes[8] = { MODE_SPIN, MODE_YIELD, MODE_WAIT, MODE_SPIN,
+			 MODE_YIELD, MODE_WAIT, MODE_WAIT, MODE_YIELD };
+	run(256, 8, modes, per_producer(), 64);
+}
+
+static void backpressure_tiny_ring(void)
+{
+	int modes[8] = { MODE_WAIT, MODE_WAIT, MODE_WAIT, MODE_WAIT,
+			 MODE_WAIT, MODE_WAIT, MODE_WAIT, MODE_WAIT };
+	run(2, 8, modes, per_producer() / 4, 1);
+}
+
+static void backpressure_batch_consumer(void)
+{
+	int modes[4] = { MODE_WAIT, MODE_WAIT, MODE_YIELD, MODE_WAIT };
+	run(8, 4, modes, per_producer() / 2, 8);
+}
+
+/* Producers with a 50 µs push_wait timeout against a consumer that pops
+ * one item per iteration: some pushes time out; exactly the others arrive
+ * (checked per producer: its accepted items are numbered consecutively). */
+static void timeouts_lose_nothing(void)
+{
+	ucql__sring q;
+	CHECK(ucql__sring_init(&q, 4) == 0, "init");
+	enum { N = 4 };
+	struct producer p[N];
+	pthread_t t[N];
+	uint32_t per = per_producer() / 8;
+	for (int i = 0; i < N; i++) {
+		memset(&p[i], 0, sizeof p[i]);
+		p[i].q = &q;
+		p[i].id = i;
+		p[i].mode = MODE_WAIT_SHORT;
+		p[i].count = per;
+		pthread_create(&t[i], NULL, producer_main, &p[i]);
+	}
+	struct consumer_stats st;
+	memset(&st, 0, sizeof st);
+	for (;;) {
+		int all_done = 1;
+		for (int i = 0; i < N; i++)
+			all_done &= atomic_load(&p[i].done);
+		uint32_t k = consume(&q, &st, 1);
+		if (k == 0 && all_done && consume(&q, &st, 256) == 0)
+			break;
+		if (k == 0)
+			sched_yield();
+	}
+	uint64_t timeouts = 0;
+	for (int i = 0; i < N; i++) {
+		pthread_join(t[i], NULL);
+		CHECK(p[i].errors == 0, "producer %d errors", i);
+		CHECK(st.got[i] == p[i].pushed, "producer %d: %lu received, %u accepted", i,
+		      (unsigned long)st.got[i], p[i].pushed);
+		CHECK(p[i].pushed + p[i].full == per, "producer %d: accounted", i);
+		timeouts += p[i].full;
+	}
+	printf("     %u pushes, %lu timed out\n", N * per, (unsigned long)timeouts);
+	ucql__sring_destroy(&q);
+}
+
+/* Producers block in push_wait on a full ring; the consumer takes some,
+ * closes, then drains: every push that returned 0 arrives, each producer
+ * returns UCQL_E_CLOSED, and nothing arrives after drained. */
+static void close_while_producers_wait(void)
+{
+	for (int round = 0; round < 20; round++) {
+		ucql__sring q;
+		CHECK(ucql__sring_init(&q, 4) == 0, "init");
+		enum { N = 6 };
+		struct producer p[N];
+		pthread_t t[N];
+		for (int i = 0; i < N; i++) {
+			memset(&p[i], 0, sizeof p[i]);
+			p[i].q = &q;
+			p[i].id = i;
+			p[i].mode = MODE_WAIT_UNTIL_CLOSED;
+			p[i].count = UINT32_MAX;
+			pthread_create(&t[i], NULL, producer_main, &p[i]);
+		}
+		struct consumer_stats st;
+		memset(&st, 0, sizeof st);
+		uint64_t taken = 0, stop_at = 200 + (uint64_t)round * 37;
+		while (taken < stop_at) {
+			uint32_t k = consume(&q, &st, 3);
+			taken += k;
+			if (k == 0 && consumer_sleep(&q, &st) < 0) {
+				CHECK(0, "lost wake-up");
+				break;
+			}
+		}
+		ucql__sring_close(&q);
+		int64_t guard = ucql__mono_ns() + 60 * INT64_C(1000000000);
+		while (!ucql__sring_drained(&q)) {
+			if (consume(&q, &st, 256) == 0)
+				sched_yield();
+			if (ucql__mono_ns() > guard) {
+				CHECK(0, "never drained");
+				break;
+			}
+		}
+		for (int i = 0; i < N; i++) {
+			pthread_join(t[i], NULL);
+			CHECK(p[i].errors == 0, "producer %d: unexpected error", i);
+			CHECK(st.got[i] == p[i].pushed, "round %d producer %d: %lu received, %u accepted",
+			      round, i, (unsigned long)st.got[i], p[i].pushed);
+		}
+		void *out[1];
+		CHECK(ucql__sring_pop(&q, out, 1) == 0, "nothing after drained");
+		CHECK(ucql__sring_push(&q, out) == UCQL_E_CLOSED, "closed");
+		ucql__sring_destroy(&q);
+	}
+}
+
+/* ---- measurements (--bench) --------------------------------------------- */
+
+struct bench_prod {
+	ucql__sring *q;
+	uint64_t n;
+	uint32_t burst;    /* 0: push flat out; else bursts, then a pause */
+	uint64_t pause_ns;
+};
+
+static void *bench_producer(void *arg)
+{
+	struct bench_prod *b = arg;
+	for (uint64_t i = 0; i < b->n; i++) {
+		while (ucql__sring_push(b->q, (void *)(uintptr_t)(i + 1)) != 0)
+			ucql__cpu_relax();
+		if (b->burst && (i + 1) % b->burst == 0) {
+			int64_t until = ucql__mono_ns() + (int64_t)b->pause_ns;
+			while (ucql__mono_ns() < until)
+				ucql__cpu_relax();
+		}
+	}
+	return NULL;
+}
+
+/* The consumer drains in batches of 64; sleep = 1: it sleeps on the
+ * eventfd when the ring is empty, else it busy-polls. */
+static void bench_one(int producers, uint64_t per, uint32_t burst, uint64_t pause_ns, int sleep)
+{
+	ucql__sring q;
+	if (ucql__sring_init(&q, 1024) != 0)
+		exit(1);
+	struct bench_prod b[MAXP];
+	pthread_t t[MAXP];
+	int64_t t0 = ucql__mono_ns();
+	for (int i = 0; i < producers; i++) {
+		b[i] = (struct bench_prod){ &q, per, burst, pause_ns };
+		pthread_create(&t[i], NULL, bench_producer, &b[i]);
+	}
+	uint64_t got = 0, want = per * (uint64_t)producers, batches = 0;
+	void *out[64];
+	struct consumer_stats st;
+	memset(&st, 0, sizeof st);
+	while (got < want) {
+		uint32_t n = ucql__sring_pop(&q, out, 64);
+		got += n;
+		batches += n != 0;
+		if (n == 0 && sleep)
+			consumer_sleep(&q, &st);
+	}
+	int64_t ns = ucql__mono_ns() - t0;
+	for (int i = 0; i < producers; i++)
+		pthread_join(t[i], NULL);
+	if (!sleep)
+		printf("  %d producer%s, busy consumer: %.1f M items/s (%.1f items per batch)\n",
+		       producers, producers > 1 ? "s" : "", (double)want * 1e3 / (double)ns,
+		       (double)want / (double)batches);
+	else
+		printf("  %d producer%s, bursts of %u then %lu us idle, sleeping consumer: "
+		       "%.4f wake-ups per item (%lu wake-ups, %.1f items per batch, %.2f M items/s)\n",
+		       producers, producers > 1 ? "s" : "", burst, (unsigned long)(pause_ns / 1000),
+		       (double)ucql__sring_wakeups(&q) / (double)want,
+		       (unsigned long)ucql__sring_wakeups(&q), (double)want / (double)batches,
+		       (double)want * 1e3 / (double)ns);
+	ucql__sring_destroy(&q);
+}
+
+static int bench(void)
+{
+	printf("submission ring, capacity 1024, consumer pops up to 64 at a time (wall clock):\n");
+	for (int rep = 0; rep < 3; rep++) {
+		bench_one(1, 20000000, 0, 0, 0);
+		bench_one(2, 10000000, 0, 0, 0);
+	}
+	bench_one(1, 5000000, 0, 0, 1);
+	bench_one(2, 2500000, 0, 0, 1);
+	bench_one(1, 100000, 1, 100000, 1);
+	bench_one(1, 200000, 16, 100000, 1);
+	bench_one(1, 400000, 64, 100000, 1);
+	bench_one(1, 400000, 256, 100000, 1);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "--bench") == 0)
+		return bench();
+	check_init(600);
+	check_run("eight producers, consumer sleeping on the eventfd", eight_producers_sleeping_consumer);
+	check_run("push_wait back-pressure, ring of 2, pops of 1", backpressure_tiny_ring);
+	check_run("push_wait back-pressure, ring of 8, pops of 8", backpressure_batch_consumer);
+	check_run("push_wait timeouts deliver exactly the accepted items", timeouts_lose_nothing);
+	check_run("close while producers wait", close_while_producers_wait);
+	return check_done();
+}

@@ -105,7 +105,8 @@ enum {
 
 struct ucql__req {
 	ucql__req *next;         /* ring / pending / conn waiting list link */
-	struct ucql_shard *home; /* pool it came from */
+	struct ucql_shard *home; /* the shard it was submitted to */
+	struct ucql__pool *pool; /* the thread pool it belongs to (request.c) */
 	_Atomic int32_t refs;    /* completer + user (result set) references */
 	uint8_t kind;
 	uint8_t opcode;
@@ -231,6 +232,9 @@ struct ucql_shard {
 	ucql__rbuf *rbufs;
 	_Atomic(ucql__rbuf *) returned;   /* released on other threads */
 	ucql__rbuf *heap_free;             /* reusable heap chunks (bufsz) */
+	long heap_out;                     /* heap chunks allocated, not freed */
+	_Atomic int dead;                  /* destroyed, memory kept for pins */
+	_Atomic long dead_pins;            /* buffers still pinned by results */
 	unsigned heap_free_n;
 	ucql__sring sq;
 	uint64_t ev_val;
@@ -245,11 +249,6 @@ struct ucql_shard {
 	int n_pend;
 	_Atomic uint64_t in_flight;         /* submitted, not completed */
 	int completed_iter;
-	/* request pool: freed slots come back through a lock-free stack */
-	_Atomic(ucql__req *) free_reqs;
-	ucql__req *local_reqs;              /* shard-thread-only cache */
-	pthread_mutex_t pool_mu;            /* only when growing the pool */
-	void **chunks;                      /* slot chunks, for teardown */
 	ucql__shard_metrics m;
 	int spin_us;
 };
@@ -298,6 +297,7 @@ void ucql__rbuf_drain_returned(struct ucql_shard *sh);
 int ucql__shard_create(ucql_session *s, unsigned idx, ucql_shard **out);
 int ucql__shard_setup(ucql_shard *sh);        /* on the owner thread */
 void ucql__shard_destroy(ucql_shard *sh);
+void ucql__shard_free_memory(ucql_shard *sh);
 int ucql__shard_run_once(ucql_shard *sh, int timeout_ms);
 void ucql__shard_submit_local(ucql_shard *sh, ucql__req *r);
 void ucql__shard_complete(ucql_shard *sh, ucql__req *r);
@@ -350,7 +350,6 @@ int ucql__req_encode_prepare(ucql__req *r, int version, const char *cql, size_t 
 			     const char *keyspace);
 int ucql__req_encode_query(ucql__req *r, int version, const char *cql, size_t len);
 int ucql__req_reencode(ucql__req *r, int version);
-void ucql__req_free_chunks(ucql_shard *sh);
 
 /* lib/resultset.c */
 void ucql__rs_reset(ucql_resultset *rs);

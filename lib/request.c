@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <time.h>
 
 #include "statement_int.h"
@@ -39,75 +40,99 @@ static void req_init(ucql__req *r, ucql_shard *sh)
 }
 
 /*
- * The free list is a Treiber stack whose pops may come from several
- * threads; popping by CAS on a bare pointer would suffer ABA, so pops
- * take the whole list at once with an exchange (ABA-free), keep one slot
- * and push the rest back as a chain. Pushes (frees, from any thread) are
- * plain CAS pushes, which ABA cannot hurt.
+ * Slot pools are per thread, not per shard: a slot is taken from the
+ * calling thread's pool with no atomic operation, and freed into its
+ * owner's pool — locally when the owner frees it, else by a Treiber push
+ * onto the owner's `returned` stack, which only the owner pops, all at
+ * once with an exchange (so no ABA). A thread that exits hands its pool to
+ * a global list that the next new thread adopts; slots still out keep
+ * coming back to it. Pools and their chunks live until the process ends
+ * (reachable from the orphan list or a live thread: no leak report), so a
+ * result set freed late never touches freed pool memory.
  */
-static void push_chain(ucql_shard *sh, ucql__req *first, ucql__req *last)
+typedef struct ucql__pool {
+	ucql__req *local;                 /* owner thread only */
+	_Atomic(ucql__req *) returned;    /* any thread pushes, owner pops all */
+	void **chunks;                    /* owner thread only */
+	struct ucql__pool *next_orphan;
+} ucql__pool;
+
+static _Thread_local ucql__pool *tl_pool;
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+static pthread_key_t pool_key;
+static pthread_mutex_t orphan_mu = PTHREAD_MUTEX_INITIALIZER;
+static ucql__pool *orphans;
+
+static void pool_orphan(void *arg)
 {
-	ucql__req *head = atomic_load_explicit(&sh->free_reqs, memory_order_relaxed);
-	do {
-		last->next = head;
-	} while (!atomic_compare_exchange_weak_explicit(&sh->free_reqs, &head, first,
-							 memory_order_release, memory_order_relaxed));
+	ucql__pool *p = arg;
+	pthread_mutex_lock(&orphan_mu);
+	p->next_orphan = orphans;
+	orphans = p;
+	pthread_mutex_unlock(&orphan_mu);
 }
 
-static ucql__req *grow(ucql_shard *sh)
+static void make_key(void)
+{
+	pthread_key_create(&pool_key, pool_orphan);
+}
+
+static ucql__pool *my_pool(void)
+{
+	if (tl_pool)
+		return tl_pool;
+	pthread_once(&key_once, make_key);
+	pthread_mutex_lock(&orphan_mu);
+	ucql__pool *p = orphans;
+	if (p)
+		orphans = p->next_orphan;
+	pthread_mutex_unlock(&orphan_mu);
+	if (!p) {
+		p = calloc(1, sizeof *p);
+		if (!p)
+			return NULL;
+	}
+	p->next_orphan = NULL;
+	tl_pool = p;
+	pthread_setspecific(pool_key, p);
+	return p;
+}
+
+static int grow(ucql__pool *p)
 {
 	ucql__req *chunk = calloc(POOL_CHUNK, sizeof *chunk);
-	if (!chunk)
-		return NULL;
-	pthread_mutex_lock(&sh->pool_mu);
-	/* chunks are chained through their first slot's `parent` field only
-	 * for freeing at shard teardown: a separate list keeps it simple */
 	void **link = malloc(2 * sizeof(void *));
-	if (!link) {
-		pthread_mutex_unlock(&sh->pool_mu);
+	if (!chunk || !link) {
 		free(chunk);
-		return NULL;
+		free(link);
+		return -1;
 	}
 	link[0] = chunk;
-	link[1] = sh->chunks;
-	sh->chunks = link;
-	pthread_mutex_unlock(&sh->pool_mu);
+	link[1] = p->chunks;
+	p->chunks = link;
 	for (int i = 0; i < POOL_CHUNK; i++) {
-		req_init(&chunk[i], sh);
-		chunk[i].next = i + 1 < POOL_CHUNK ? &chunk[i + 1] : NULL;
+		req_init(&chunk[i], NULL);
+		chunk[i].pool = p;
+		chunk[i].next = i + 1 < POOL_CHUNK ? &chunk[i + 1] : p->local;
 	}
-	if (POOL_CHUNK > 1)
-		push_chain(sh, &chunk[1], &chunk[POOL_CHUNK - 1]);
-	return &chunk[0];
+	p->local = &chunk[0];
+	return 0;
 }
 
 ucql__req *ucql__req_get(ucql_shard *sh)
 {
-	ucql__req *r;
-	if (ucql__cur_shard == sh && sh->local_reqs) {
-		r = sh->local_reqs;
-		sh->local_reqs = r->next;
-	} else {
-		ucql__req *list = atomic_exchange_explicit(&sh->free_reqs, NULL, memory_order_acquire);
-		if (!list) {
-			r = grow(sh);
-			if (!r)
-				return NULL;
-		} else {
-			r = list;
-			ucql__req *rest = list->next;
-			if (rest) {
-				if (ucql__cur_shard == sh) {
-					sh->local_reqs = rest;
-				} else {
-					ucql__req *last = rest;
-					while (last->next)
-						last = last->next;
-					push_chain(sh, rest, last);
-				}
-			}
-		}
+	ucql__pool *p = my_pool();
+	if (!p)
+		return NULL;
+	if (!p->local) {
+		if (atomic_load_explicit(&p->returned, memory_order_relaxed))
+			p->local = atomic_exchange_explicit(&p->returned, NULL, memory_order_acquire);
+		if (!p->local && grow(p))
+			return NULL;
 	}
+	ucql__req *r = p->local;
+	p->local = r->next;
+	r->home = sh;
 	r->next = NULL;
 	atomic_store_explicit(&r->refs, 1, memory_order_relaxed);
 	r->completed = 0;
@@ -122,6 +147,8 @@ ucql__req *ucql__req_get(ucql_shard *sh)
 	r->fut = NULL;
 	r->prep = NULL;
 	r->parent = NULL;
+	r->child = NULL;
+	r->use_conn = NULL;
 	r->prep_query = NULL;
 	r->kind = UCQL__REQ_USER;
 	r->frame_flags = 0;
@@ -142,41 +169,23 @@ void ucql__req_put(ucql__req *r)
 	}
 	free(r->prep_query);
 	r->prep_query = NULL;
-	ucql_shard *sh = r->home;
-	if (ucql__cur_shard == sh) {
-		r->next = sh->local_reqs;
-		sh->local_reqs = r;
+	ucql__pool *p = r->pool;
+	if (p == tl_pool) {
+		r->next = p->local;
+		p->local = r;
 		return;
 	}
-	push_chain(sh, r, r);
+	ucql__req *head = atomic_load_explicit(&p->returned, memory_order_relaxed);
+	do {
+		r->next = head;
+	} while (!atomic_compare_exchange_weak_explicit(&p->returned, &head, r, memory_order_release,
+							 memory_order_relaxed));
 }
 
 void ucql__req_unref(ucql__req *r)
 {
 	if (atomic_fetch_sub_explicit(&r->refs, 1, memory_order_acq_rel) == 1)
 		ucql__req_put(r);
-}
-
-void ucql__req_free_chunks(ucql_shard *sh)
-{
-	void **link = sh->chunks;
-	while (link) {
-		void **nx = link[1];
-		ucql__req *chunk = link[0];
-		for (int i = 0; i < POOL_CHUNK; i++) {
-			free(chunk[i].body_heap);
-			free(chunk[i].rs.msgbuf);
-			if (chunk[i].rs.cells != chunk[i].rs.cells_inline)
-				free(chunk[i].rs.cells);
-			free(chunk[i].rs.types);
-			free(chunk[i].rs.specs);
-			free(chunk[i].rs.type_nodes);
-		}
-		free(chunk);
-		free(link);
-		link = nx;
-	}
-	sh->chunks = NULL;
 }
 
 int ucql__req_reserve(ucql__req *r, size_t n)

@@ -28,7 +28,9 @@ typedef struct ucql_future ucql_future;
 
 /* Called once when the future completes, on the completing thread (a shard
  * thread: must not block) — or at once, on the caller's thread, if it was
- * already complete when set. The future stays the caller's. */
+ * already complete when set. The future stays the caller's: the callback
+ * may take its value and may free it (unless the caller already did —
+ * a future freed before completion still gets its callback). */
 typedef void (*ucql_future_fn)(ucql_future *f, void *ud);
 
 /* 1 if complete, else 0. Never blocks. */
@@ -38,9 +40,13 @@ UCQL_API int ucql_future_ready(const ucql_future *f);
  * returns UCQL_E_WOULD_DEADLOCK at once. */
 UCQL_API int ucql_future_wait(ucql_future *f);
 /* Blocks up to timeout_us microseconds: the outcome's code, or
- * UCQL_E_TIMEOUT if still pending (the future stays valid). */
+ * UCQL_E_TIMEOUT if still pending (the future stays valid). timeout_us <= 0
+ * only polls. On a shard thread a positive timeout returns
+ * UCQL_E_WOULD_DEADLOCK. */
 UCQL_API int ucql_future_wait_for(ucql_future *f, int64_t timeout_us);
-/* Sets the completion callback (once; a second call: UCQL_E_INVALID_ARG). */
+/* Sets the completion callback (once; a second call, or fn NULL:
+ * UCQL_E_INVALID_ARG). Any thread; racing the completion is fine: the
+ * callback runs exactly once either way. */
 UCQL_API int ucql_future_set_callback(ucql_future *f, ucql_future_fn fn, void *ud);
 /* The error code of a complete future (0 = success), or UCQL_NEED_MORE if
  * it is still pending. */
@@ -53,7 +59,8 @@ UCQL_API ucql_resultset *ucql_future_result(ucql_future *f);
 /* Moves the prepared statement of a ucql_session_prepare_future out
  * (caller owns one reference), or NULL if pending, failed or taken. */
 UCQL_API ucql_prepared_stmt *ucql_future_prepared(ucql_future *f);
-/* The error message of a failed future ("" otherwise), valid while f lives. */
+/* The error message of a failed future ("" otherwise; at most 255 bytes),
+ * valid while f lives. */
 UCQL_API const char *ucql_future_error_message(const ucql_future *f);
 
 /* Frees the future; NULL is a no-op. */

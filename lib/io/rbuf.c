@@ -30,7 +30,18 @@ static void give_back(ucql_shard *sh, ucql__rbuf *rb)
 		sh->heap_free_n++;
 		return;
 	}
+	sh->heap_out--;
 	free(rb);
+}
+
+/* The last pinned buffer of a shard its session already closed: now the
+ * shard's memory can go (see ucql__shard_destroy). */
+static void dead_release(ucql_shard *sh, ucql__rbuf *rb)
+{
+	if (rb->kind == UCQL__RB_HEAP)
+		free(rb);
+	if (atomic_fetch_sub_explicit(&sh->dead_pins, 1, memory_order_acq_rel) == 1)
+		ucql__shard_free_memory(sh);
 }
 
 void ucql__rbuf_release(ucql__rbuf *rb)
@@ -42,6 +53,10 @@ void ucql__rbuf_release(ucql__rbuf *rb)
 	if (atomic_fetch_sub_explicit(&rb->refs, 1, memory_order_acq_rel) != 1)
 		return;
 	ucql_shard *sh = rb->sh;
+	if (atomic_load_explicit(&sh->dead, memory_order_acquire)) {
+		dead_release(sh, rb);
+		return;
+	}
 	if (ucql__cur_shard == sh) {
 		give_back(sh, rb);
 		return;
@@ -82,6 +97,7 @@ ucql__rbuf *ucql__rbuf_heap(ucql_shard *sh, size_t len)
 		rb->kind = UCQL__RB_HEAP;
 		rb->bid = 0;
 		rb->sh = sh;
+		sh->heap_out++;
 	}
 	atomic_store_explicit(&rb->refs, 1, memory_order_relaxed);
 	rb->next = NULL;

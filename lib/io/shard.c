@@ -526,6 +526,18 @@ static void on_reconnect_timer(ucql__timer *t, void *ctx)
 void ucql__shard_conn_lost(ucql_shard *sh, ucql__conn *c)
 {
 	c->ever_tried = 1;
+	if (c->last_err == UCQL_E_BAD_VERSION && !sh->bootstrap && sh->s->v->protocol_version == 0 &&
+	    c->version > 3) {
+		/* a node (new, or restarted older) refuses the session's
+		 * version: the session downgrades, as the Java driver 4 does;
+		 * connections already up keep their version, requests are
+		 * re-encoded per connection (ucql__req_reencode) */
+		int expect = c->version;
+		if (atomic_compare_exchange_strong(&sh->s->version, &expect, c->version - 1))
+			ucql__log(&sh->s->log, UCQL_LOG_WARN, "%s refuses protocol v%d: session downgraded to v%d",
+				  sh->s->nodes[c->node].name, c->version, c->version - 1);
+		c->reconnect_delay_ms = 1;
+	}
 	/* requests parked behind a USE on this connection were never sent:
 	 * they go elsewhere */
 	ucql__req *list = c->ks_wait_head;
@@ -694,16 +706,13 @@ int ucql__shard_create(ucql_session *s, unsigned idx, ucql_shard **out)
 	sh->cpu = -1;
 	sh->spin_us = s->v->spin_us;
 	sh->embedded = s->v->shards_mode == UCQL__SHARDS_EMBEDDED;
-	pthread_mutex_init(&sh->pool_mu, NULL);
 	int rc = ucql__sring_init(&sh->sq, (uint32_t)s->v->submit_queue_size);
 	if (rc) {
-		pthread_mutex_destroy(&sh->pool_mu);
 		free(sh);
 		return rc;
 	}
 	if (ucql__metrics_init(&sh->m)) {
 		ucql__sring_destroy(&sh->sq);
-		pthread_mutex_destroy(&sh->pool_mu);
 		free(sh);
 		return UCQL_E_NOMEM;
 	}
@@ -855,24 +864,41 @@ void ucql__shard_destroy(ucql_shard *sh)
 		ucql__free_buf_ring(&sh->ring, sh->br, sh->nbufs, 0);
 		io_uring_queue_exit(&sh->ring);
 	}
+	/* Result sets may outlive the session and pin receive buffers: the
+	 * memory they point into stays until the last one is released
+	 * (ucql_session_close's contract: none is released concurrently with
+	 * the close itself). */
+	atomic_store(&sh->dead, 1);
 	ucql__rbuf *rb = atomic_exchange(&sh->returned, NULL);
 	while (rb) {
 		ucql__rbuf *nx = rb->next;
-		if (rb->kind == UCQL__RB_HEAP)
+		if (rb->kind == UCQL__RB_HEAP) {
 			free(rb);
+			sh->heap_out--;
+		}
 		rb = nx;
 	}
 	while (sh->heap_free) {
 		ucql__rbuf *nx = sh->heap_free->next;
 		free(sh->heap_free);
+		sh->heap_out--;
 		sh->heap_free = nx;
 	}
+	long pins = sh->heap_out;
+	for (unsigned i = 0; sh->rbufs && i < sh->nbufs; i++)
+		if (atomic_load(&sh->rbufs[i].refs) > 0)
+			pins++;
+	if (pins > 0 && atomic_fetch_add(&sh->dead_pins, pins) + pins > 0)
+		return;
+	ucql__shard_free_memory(sh);
+}
+
+void ucql__shard_free_memory(ucql_shard *sh)
+{
 	free(sh->bufmem);
 	free(sh->rbufs);
-	ucql__req_free_chunks(sh);
 	ucql__sring_destroy(&sh->sq);
 	ucql__metrics_destroy(&sh->m);
-	pthread_mutex_destroy(&sh->pool_mu);
 	free(sh);
 }
 

@@ -9,7 +9,10 @@
  * object popped first back first make that interleaving frequent. Each
  * object's payload is a plain (non-atomic) field written by its holder:
  * two threads holding one object at once is a data race TSan reports,
- * and an ownership word checks it without TSan too.
+ * and an ownership word checks it without TSan too. The ownership word is
+ * accessed relaxed, so that only the stack's own release/acquire orders
+ * one holder's payload writes before the next holder's: weaken either
+ * and TSan reports the payload.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -27,8 +30,10 @@
 #define THREADS 8
 #define MAX_HELD 3
 
+#define XCHG(p, v) atomic_exchange_explicit((p), (v), memory_order_relaxed)
+
 struct obj {
-	_Atomic int owner; /* 0 free, else holder id + 1 */
+	_Atomic int owner; /* 0 free, else holder id + 1; relaxed */
 	uint64_t payload;  /* plain: the holder's only */
 	char pad[48];
 };
@@ -82,7 +87,7 @@ static void *churn(void *arg)
 				c->empty++;
 				continue;
 			}
-			if (atomic_exchange(&o->owner, c->id + 1) != 0)
+			if (XCHG(&o->owner, c->id + 1) != 0)
 				c->errors++;
 			o->payload = ((uint64_t)c->id << 32) | r;
 			held[n++] = o;
@@ -95,16 +100,16 @@ static void *churn(void *arg)
 			struct obj *o = held[pat == 1 ? k : n - 1 - k];
 			if (o->payload != (((uint64_t)c->id << 32) | r))
 				c->errors++;
-			if (atomic_exchange(&o->owner, 0) != c->id + 1)
+			if (XCHG(&o->owner, 0) != c->id + 1)
 				c->errors++;
 			give(c, o);
 			if (pat == 2 && k == 0) {
 				struct obj *again = take(c);
 				if (again) {
-					if (atomic_exchange(&again->owner, c->id + 1) != 0)
+					if (XCHG(&again->owner, c->id + 1) != 0)
 						c->errors++;
 					again->payload = 1;
-					atomic_store(&again->owner, 0);
+					atomic_store_explicit(&again->owner, 0, memory_order_relaxed);
 					give(c, again);
 				}
 			}

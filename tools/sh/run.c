@@ -47,7 +47,9 @@ void sh_report(sh_run *r, size_t line, int code, const char *message)
 {
 	const char *name = sh_error_name(code);
 	fprintf(r->err, "%s:%zu: ", r->source, line);
-	if (name)
+	if (code == 0)
+		fputs("error", r->err);
+	else if (name)
 		fprintf(r->err, "%s [code=0x%04x]", name, (unsigned)ucql_err_to_wire(code));
 	else if (code > 0)
 		fprintf(r->err, "ServerError [code=0x%04x]", (unsigned)code);

@@ -74,7 +74,8 @@ int sh_run_statement(void *ud, const char *cql, size_t len, size_t line);
 /* Reports an error at line `line` of r->source: "SOURCE:LINE: Name
  * [code=0x2200]: message" (Name as cqlsh calls server errors, e.g.
  * InvalidRequest; ucql's own name for local errors, whose code is
- * negative decimal). Sets r->failed. */
+ * negative decimal; code 0: "SOURCE:LINE: error: message", a problem the
+ * shell itself found). Sets r->failed. */
 void sh_report(sh_run *r, size_t line, int code, const char *message);
 
 /* cqlsh's name for a server error code ("InvalidRequest" for 0x2200,

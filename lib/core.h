@@ -251,6 +251,7 @@ struct ucql_shard {
 	int completed_iter;
 	ucql__shard_metrics m;
 	int spin_us;
+	uint64_t last_taken_ns;   /* when the ring last had items */
 };
 
 /* ---- nodes and the session --------------------------------------------- */

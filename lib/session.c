@@ -293,7 +293,7 @@ static int on_owner_thread(ucql_shard *sh)
 {
 	if (ucql__cur_shard == sh)
 		return 1;
-	return sh->embedded && atomic_load_explicit(&sh->owner_claimed, memory_order_acquire) &&
+	return sh->embedded && atomic_load_explicit(&sh->owner_claimed, memory_order_acquire) == 2 &&
 	       pthread_equal(sh->owner, pthread_self());
 }
 
@@ -497,11 +497,14 @@ int ucql_shard_poll(ucql_shard *sh, int timeout_ms)
 {
 	if (!sh || !sh->embedded)
 		return UCQL_E_INVALID_ARG;
-	if (!atomic_load_explicit(&sh->owner_claimed, memory_order_acquire)) {
+	/* owner_claimed: 0 free, 1 being claimed, 2 owned (owner written
+	 * before the release store, read after an acquire load of 2) */
+	if (atomic_load_explicit(&sh->owner_claimed, memory_order_acquire) != 2) {
 		int expect = 0;
 		if (!atomic_compare_exchange_strong(&sh->owner_claimed, &expect, 1))
 			return UCQL_E_INVALID_ARG;
 		sh->owner = pthread_self();
+		atomic_store_explicit(&sh->owner_claimed, 2, memory_order_release);
 		if (ucql__shard_setup(sh)) {
 			atomic_store(&sh->ready, -1);
 			return UCQL_E_NOMEM;

@@ -642,6 +642,8 @@ int ucql__shard_run_once(ucql_shard *sh, int timeout_ms)
 	sh->now_ns = ucql__now_ns();
 	ucql__rbuf_drain_returned(sh);
 	unsigned taken = drain_ring(sh);
+	if (taken)
+		sh->last_taken_ns = sh->now_ns;
 	flush_dirty(sh);
 	if (!sh->ev_armed && !sh->bootstrap)
 		arm_wake(sh);
@@ -658,7 +660,10 @@ int ucql__shard_run_once(ucql_shard *sh, int timeout_ms)
 		/* spin on the submission ring before sleeping: a wake-up
 		 * through the eventfd costs ~25 µs of CPU on each side here */
 		uint64_t spin_end = sh->now_ns + (uint64_t)sh->spin_us * 1000u;
-		while (sh->spin_us && ring_empty(&sh->sq) && ucql__now_ns() < spin_end)
+		/* only while other threads are feeding the ring: a shard whose
+		 * work comes from its own callbacks would burn CPU for nothing */
+		int feeding = sh->last_taken_ns && sh->now_ns - sh->last_taken_ns < 1000000u;
+		while (feeding && sh->spin_us && ring_empty(&sh->sq) && ucql__now_ns() < spin_end)
 			__builtin_ia32_pause();
 		if (!ring_empty(&sh->sq)) {
 			wait_ns = 0;
@@ -690,6 +695,15 @@ int ucql__shard_run_once(ucql_shard *sh, int timeout_ms)
 	if (sh->pend_head)
 		run_pending(sh);
 	flush_dirty(sh);
+	/* What the callbacks sent must reach the kernel now when the caller
+	 * is an application thread: it may next sleep in poll() on the
+	 * ring's fd, waiting for answers to requests that would otherwise
+	 * still sit in the SQ. A driver thread's next iteration submits them
+	 * in the same system call that waits. */
+	if (sh->embedded && io_uring_sq_ready(&sh->ring)) {
+		io_uring_submit(&sh->ring);
+		ucql__metric_add(&sh->m.io_uring_enter, 1);
+	}
 	ucql__cur_shard = prev;
 	return sh->completed_iter;
 }

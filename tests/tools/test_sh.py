@@ -188,6 +188,13 @@ def test_cluster(m):
                       stdin="SELECT v FROM shks.t WHERE p = 1 AND c = 1; QUIT; SELECT x FROM y;")
     check_eq('-f -: QUIT as a statement', (rc, out, err), (0, 'v\na\n', ''))
 
+    # BEGIN ... APPLY BATCH is one statement despite its ';'s
+    rc, out, err = sh(['--format', 'csv', '-e',
+                       "BEGIN BATCH INSERT INTO shks.t (p, c, v) VALUES (4, 1, 'b;1');\n"
+                       "INSERT INTO shks.t (p, c, v) VALUES (4, 2, 'b2'); APPLY BATCH;"
+                       "SELECT c, v FROM shks.t WHERE p = 4"], port=port)
+    check_eq('batch', (rc, out, err), (0, 'c,v\n1,b;1\n2,b2\n', ''))
+
     # USE switches every connection (3 nodes: queries land on all of them)
     rc, out, err = sh(['--format', 'csv', '-e', 'USE shks; ' +
                        '; '.join(['SELECT c FROM t WHERE p = 1 AND c = 1'] * 6)], port=port)
@@ -280,6 +287,20 @@ def test_prompt(port):
         os.close(master)
 
 
+def test_auth(m):
+    """PasswordAuthenticator: the right credentials in every protocol
+    version; wrong or missing ones: no connection, exit 2."""
+    q = ['--format', 'csv', '-e', 'SELECT release_version FROM system.local']
+    for proto in (3, 4, 5):
+        rc, out, err = sh(['--protocol', str(proto), '-u', 'app', '-p', 'secret'] + q, port=m.port)
+        check_eq('auth v%d' % proto, (rc, out, err), (0, 'release_version\n4.0.11\n', ''))
+    rc, out, err = sh(['--protocol', '4', '-u', 'app', '-p', 'wrong'] + q, port=m.port)
+    check('auth: wrong password: exit 2', rc == 2 and out == '', (rc, out, err))
+    check('auth: wrong password: message', 'cannot connect' in err and 'UCQL_E_AUTH' in err, err)
+    rc, out, err = sh(q, port=m.port)
+    check('auth: no credentials: exit 2', rc == 2 and 'UCQL_E_AUTH_REQUIRED' in err, (rc, err))
+
+
 def main():
     try:
         test_cli()
@@ -295,6 +316,16 @@ def main():
         if m is not None:
             problems = m.stop()
             check('ucql-mock stops cleanly', not problems, '; '.join(problems))
+    m = None
+    try:
+        m = mockrun.Mock(MOCK, ['--auth', '--user', 'app:secret'], 26100 + os.getpid() % 500 * 3 + 1500)
+        test_auth(m)
+    except Exception:
+        check('auth: unexpected exception', False, traceback.format_exc())
+    finally:
+        if m is not None:
+            problems = m.stop()
+            check('ucql-mock (auth) stops cleanly', not problems, '; '.join(problems))
     print('%d passed, %d failed' % (passed, failed))
     sys.exit(1 if failed else 0)
 

@@ -57,6 +57,46 @@ static int end_statement(sh_splitter *s, sh_stmt_fn cb, void *ud)
 	return rc;
 }
 
+static int is_ident(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
+/* 1 if s[at..at+n) is `word` (lower case), case-insensitively, as a whole
+ * word. */
+static int word_at(const char *s, size_t len, size_t at, const char *word)
+{
+	size_t n = strlen(word);
+	if (at + n > len || (at > 0 && is_ident((unsigned char)s[at - 1])) ||
+	    (at + n < len && is_ident((unsigned char)s[at + n])))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((s[at + i] | 0x20) != word[i])
+			return 0;
+	return 1;
+}
+
+/* Inside BEGIN … APPLY BATCH, ';' separates the batch's statements and
+ * does not end the statement (cqlsh's grammar). True when the statement
+ * so far starts with BEGIN and does not yet end with APPLY BATCH. */
+static int open_batch(const sh_splitter *s)
+{
+	const char *p = s->cur.p;
+	size_t len = s->cur.len;
+	if (!word_at(p, len, 0, "begin"))
+		return 0;
+	while (len > 0 && is_space((unsigned char)p[len - 1]))
+		len--;
+	if (len < 5 || !word_at(p, len, len - 5, "batch"))
+		return 1;
+	len -= 5;
+	size_t sp = len;
+	while (len > 0 && is_space((unsigned char)p[len - 1]))
+		len--;
+	return sp == len || len < 5 || !word_at(p, len, len - 5, "apply");
+}
+
 /* One byte in its state (no byte held back). */
 static int plain(sh_splitter *s, int c, sh_stmt_fn cb, void *ud)
 {
@@ -66,8 +106,12 @@ static int plain(sh_splitter *s, int c, sh_stmt_fn cb, void *ud)
 			s->pend = c;
 			return 0;
 		}
-		if (c == ';')
-			return end_statement(s, cb, ud);
+		if (c == ';') {
+			if (!open_batch(s))
+				return end_statement(s, cb, ud);
+			put(s, c);
+			return 0;
+		}
 		if (c == '\'')
 			s->state = SH_SPLIT_SQUOTE;
 		else if (c == '"')

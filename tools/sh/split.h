@@ -2,8 +2,10 @@
  * ucql-sh's statement splitter: cuts CQL text into statements at ';'
  * outside string literals ('…' with '' inside, $$…$$), quoted identifiers
  * ("…" with "" inside) and comments (-- and // to the end of the line,
- * and C-style block comments). Input may come in any pieces (lines from a
- * prompt, a whole file); a statement may span lines.
+ * and C-style block comments), and outside BEGIN … APPLY BATCH (where ';'
+ * separates the batch's statements, as cqlsh reads it). Input may come in
+ * any pieces (lines from a prompt, a whole file); a statement may span
+ * lines.
  *
  * Each statement is handed over without its ';', trimmed, with comments
  * removed (a block comment becomes one space, a line comment ends at its

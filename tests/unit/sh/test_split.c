@@ -142,6 +142,22 @@ Test(split, operators_are_not_comments)
 	       "SELECT a-1, b/2, c - -3, $x FROM t", "UPDATE t SET v = v - 1 WHERE k = 1");
 }
 
+Test(split, batches)
+{
+	static const size_t lines_[] = { 1, 3, 4, 5, 5, 6 };
+	EXPECT("BEGIN BATCH INSERT INTO t (k) VALUES (1); INSERT INTO t (k) VALUES (';');\n"
+	       "  APPLY BATCH;\n"
+	       "SELECT 1;\n"
+	       "begin unlogged batch update t set v = 'apply batch' where k = 1; apply\n batch ; "
+	       "begin_x; SELECT 2;\n"
+	       "BEGIN COUNTER BATCH UPDATE c SET n = n + 1 WHERE k = 1; APPLY BATCHES; APPLY BATCH;",
+	       "BEGIN BATCH INSERT INTO t (k) VALUES (1); INSERT INTO t (k) VALUES (';');\n  APPLY BATCH",
+	       "SELECT 1",
+	       "begin unlogged batch update t set v = 'apply batch' where k = 1; apply\n batch",
+	       "begin_x", "SELECT 2",
+	       "BEGIN COUNTER BATCH UPDATE c SET n = n + 1 WHERE k = 1; APPLY BATCHES; APPLY BATCH");
+}
+
 Test(split, block_comment_edges)
 {
 	static const size_t lines_[] = { 1 };

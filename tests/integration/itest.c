@@ -1,0 +1,169 @@
+/*
+ * itest.c — helpers of the integration suites (see itest.h).
+ */
+#define _GNU_SOURCE
+#include "itest.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+void it_mock_start(it_mock *m, mock_options *o)
+{
+	char err[512];
+	for (int attempt = 0; attempt < 60; attempt++) {
+		o->port = (uint16_t)(30042 + ((unsigned)getpid() + (unsigned)attempt * 53u) % 2000u);
+		mock_run *run = NULL;
+		int r = mock_run_start(o, &run, err, sizeof err);
+		if (r == 0) {
+			m->run = run;
+			m->port = o->port;
+			m->nodes = o->nodes;
+			return;
+		}
+		cr_assert_eq(r, -EADDRINUSE, "mock_run_start: %d %s", r, err);
+	}
+	cr_assert_fail("no free port for the mock");
+}
+
+void it_mock_start_n(it_mock *m, int nodes)
+{
+	mock_options o;
+	mock_options_init(&o);
+	o.nodes = nodes;
+	it_mock_start(m, &o);
+}
+
+void it_mock_stop(it_mock *m)
+{
+	mock_run_stop(m->run);
+	m->run = NULL;
+}
+
+void it_set(ucql_config *c, const char *name, const char *value)
+{
+	char err[256];
+	int rc = ucql_config_set(c, name, value, err, sizeof err);
+	cr_assert_eq(rc, 0, "config %s=%s: %s", name, value, err);
+}
+
+ucql_config *it_config(const it_mock *m, int shards)
+{
+	ucql_config *c = ucql_config_new();
+	cr_assert_not_null(c);
+	char buf[32];
+	it_set(c, "contact_points", "127.0.0.1");
+	snprintf(buf, sizeof buf, "%u", (unsigned)m->port);
+	it_set(c, "port", buf);
+	snprintf(buf, sizeof buf, "%d", shards);
+	it_set(c, "shards", buf);
+	it_set(c, "shards.pin", "false");
+	it_set(c, "request.timeout_ms", "10000");
+	it_set(c, "connect.timeout_ms", "10000");
+	it_set(c, "log.level", "error");
+	return c;
+}
+
+ucql_session *it_connect(const ucql_config *c)
+{
+	ucql_session *s = NULL;
+	char err[512] = "";
+	int rc = ucql_session_connect(c, &s, err, sizeof err);
+	cr_assert_eq(rc, 0, "connect: %s: %s", ucql_err_name(rc), err);
+	cr_assert_not_null(s);
+	return s;
+}
+
+ucql_session *it_session(const it_mock *m, int shards)
+{
+	ucql_config *c = it_config(m, shards);
+	ucql_session *s = it_connect(c);
+	ucql_config_free(c);
+	return s;
+}
+
+ucql_resultset *it_run(ucql_session *s, const ucql_statement *st)
+{
+	ucql_resultset *rs = ucql_session_execute_sync(s, st);
+	cr_assert_not_null(rs);
+	cr_assert_eq(ucql_resultset_error_code(rs), 0, "%s: %s", ucql_err_name(ucql_resultset_error_code(rs)),
+		     ucql_resultset_error_message(rs));
+	return rs;
+}
+
+ucql_resultset *it_query(ucql_session *s, const char *cql)
+{
+	ucql_resultset *rs = ucql_session_query(s, cql);
+	cr_assert_not_null(rs, "%s: NULL", cql);
+	cr_assert_eq(ucql_resultset_error_code(rs), 0, "%s: %s: %s", cql,
+		     ucql_err_name(ucql_resultset_error_code(rs)), ucql_resultset_error_message(rs));
+	return rs;
+}
+
+void it_exec(ucql_session *s, const char *cql)
+{
+	ucql_resultset_free(it_query(s, cql));
+}
+
+void it_execf(ucql_session *s, const char *fmt, ...)
+{
+	char q[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(q, sizeof q, fmt, ap);
+	va_end(ap);
+	cr_assert(n > 0 && (size_t)n < sizeof q);
+	it_exec(s, q);
+}
+
+ucql_prepared_stmt *it_prepare(ucql_session *s, const char *cql)
+{
+	ucql_prepared_stmt *p = NULL;
+	char err[512] = "";
+	int rc = ucql_session_prepare_sync(s, cql, &p, err, sizeof err);
+	cr_assert_eq(rc, 0, "prepare %s: %s: %s", cql, ucql_err_name(rc), err);
+	cr_assert_not_null(p);
+	return p;
+}
+
+int64_t it_scalar_i64(ucql_session *s, const char *cql)
+{
+	ucql_resultset *rs = it_query(s, cql);
+	cr_assert_eq(ucql_resultset_row_count(rs), 1, "%s: %d rows", cql, ucql_resultset_row_count(rs));
+	const ucql_value *row = ucql_resultset_next_row(rs);
+	cr_assert_not_null(row);
+	int64_t v = 0;
+	int32_t v32;
+	if (row[0].len == 4) {
+		cr_assert_eq(ucql_value_get_int(row[0], &v32), 0);
+		v = v32;
+	} else {
+		cr_assert_eq(ucql_value_get_bigint(row[0], &v), 0, "%s: not a bigint (len %d)", cql, (int)row[0].len);
+	}
+	ucql_resultset_free(rs);
+	return v;
+}
+
+void it_keyspace(ucql_session *s, const char *ks, int rf)
+{
+	it_execf(s, "CREATE KEYSPACE %s WITH replication = {'class': 'SimpleStrategy', 'replication_factor': %d}",
+		 ks, rf);
+}
+
+int64_t it_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+ucql_metrics it_metrics(const ucql_session *s)
+{
+	ucql_metrics m;
+	memset(&m, 0, sizeof m);
+	ucql_session_metrics(s, -1, &m);
+	return m;
+}

@@ -54,9 +54,11 @@ ucql__conn *ucql__conn_new(ucql_shard *sh, int node, int slot)
 		ucql__conn_free(c);
 		return NULL;
 	}
-	/* Stream 0 is the handshake's; ids are handed out lowest first. */
+	/* Stream 0 is the handshake's: requests get 1..min(max, 32767),
+	 * lowest first. */
+	int top = max < UCQL__MAX_STREAMS - 1 ? max : UCQL__MAX_STREAMS - 1;
 	c->n_free = 0;
-	for (int i = max - 1; i >= 1; i--)
+	for (int i = top; i >= 1; i--)
 		c->free_ids[c->n_free++] = (uint16_t)i;
 	c->reconnect_delay_ms = sh->s->v->reconnect_base_delay_ms;
 	return c;
@@ -597,6 +599,12 @@ void ucql__conn_on_timeout(ucql__conn *c, ucql__req *r)
 	c->orphans++;
 	r->conn = NULL;
 	r->stream = -1;
+	/* A node that stopped answering would end up holding every id: past
+	 * half of them, start over on a new connection (closing is the only
+	 * way to make late answers impossible), as the Java driver does. */
+	int max = c->sh->s->v->max_in_flight_per_connection;
+	if (c->orphans > (max > 2 ? max / 2 : 1))
+		ucql__conn_fail(c, UCQL_E_CONNECTION, "too many requests timed out without an answer");
 }
 
 /* ---- input ---------------------------------------------------------------- */

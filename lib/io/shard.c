@@ -827,21 +827,31 @@ void ucql__shard_shutdown(ucql_shard *sh)
 	ucql__cur_shard = sh;
 	atomic_store(&sh->stop, 2);
 	ucql__sring_close(&sh->sq);
-	drain_ring(sh);
-	while (sh->pend_head) {
-		ucql__req *r = sh->pend_head;
-		sh->pend_head = r->next;
-		r->next = NULL;
-		sh->n_pend--;
-		ucql__rs_set_error(&r->rs, UCQL_E_CLOSED, "session closed");
-		ucql__shard_complete(sh, r);
+	/* a producer may have claimed a position just before the close:
+	 * its item still arrives (take() fails it with UCQL_E_CLOSED) */
+	for (int spins = 0; spins < 1000000; spins++) {
+		drain_ring(sh);
+		if (ucql__sring_drained(&sh->sq))
+			break;
+		sched_yield();
 	}
-	sh->pend_tail = NULL;
 	for (int i = 0; i < sh->nconns; i++) {
 		ucql__conn *c = sh->conns[i];
 		if (ucql__timer_armed(&c->retry_timer))
 			ucql__wheel_cancel(&sh->wheel, &c->retry_timer);
 		ucql__conn_fail(c, UCQL_E_CLOSED, "session closed");
+	}
+	/* after the connections: failing them moves requests that waited
+	 * behind a USE back to the pending list */
+	while (sh->pend_head) {
+		ucql__req *r = sh->pend_head;
+		sh->pend_head = r->next;
+		if (!sh->pend_head)
+			sh->pend_tail = NULL;
+		r->next = NULL;
+		sh->n_pend--;
+		ucql__rs_set_error(&r->rs, UCQL_E_CLOSED, "session closed");
+		ucql__shard_complete(sh, r);
 	}
 	/* every operation must complete before buffers are freed */
 	for (int guard = 0; guard < 1000; guard++) {

@@ -456,7 +456,10 @@ void ucql__shard_on_response(ucql_shard *sh, ucql__conn *c, ucql__req *r, ucql__
 		ucql__session_set_keyspace(sh->s, r->rs.result.u.keyspace);
 		c->ks_gen = atomic_load_explicit(&sh->s->ks_gen, memory_order_acquire);
 	}
-	if (!err && r->prep_query && r->rs.result.kind == UCQL_RESULT_PREPARED) {
+	if (!err && r->prep_query && r->rs.result.kind != UCQL_RESULT_PREPARED) {
+		ucql__rs_set_errorf(&r->rs, UCQL_E_SERVER_PROTOCOL,
+				    "PREPARE answered with result kind %d", r->rs.result.kind);
+	} else if (!err && r->prep_query) {
 		ucql_prepared_stmt *p = ucql__prepared_from_result(sh->s, r->prep_query,
 								   strlen(r->prep_query), f, &r->rs.result);
 		if (!p) {

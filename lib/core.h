@@ -200,6 +200,7 @@ struct ucql__conn {
 	size_t asm_have, asm_need;
 	ucql_segment_stream ss;  /* v5 */
 	uint8_t *ss_work, *ss_env;
+	size_t ss_env_cap;
 	/* stream ids */
 	ucql__req **streams;
 	uint16_t *free_ids;

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -76,7 +77,8 @@ void ucql__conn_free(ucql__conn *c)
 	free(c->out[1]);
 	free(c->seg);
 	free(c->ss_work);
-	free(c->ss_env);
+	if (c->ss_env)
+		munmap(c->ss_env, c->ss_env_cap);
 	if (c->asm_rb)
 		ucql__rbuf_release(c->asm_rb);
 	free(c);
@@ -152,7 +154,7 @@ void ucql__conn_flush(ucql__conn *c)
 		return;
 	const uint8_t *p = c->out[b];
 	size_t n = c->out_len[b];
-	if (c->version >= 5 && c->state == UCQL__CONN_READY) {
+	if (c->segments) {
 		size_t bound = ucql_segments_bound(n, n / 9 + 1, c->lz4);
 		if (bound > c->seg_cap) {
 			uint8_t *s = realloc(c->seg, bound);
@@ -342,9 +344,14 @@ static int start_segments(ucql__conn *c)
 	size_t wcap = UCQL_SEGMENT_STREAM_WORK_SIZE(c->lz4);
 	size_t ecap = (size_t)c->sh->s->v->max_frame_size + 9;
 	c->ss_work = malloc(wcap);
-	c->ss_env = malloc(ecap);
-	if (!c->ss_work || !c->ss_env)
+	/* Room for the largest envelope split over segments: reserved, not
+	 * committed — mmap'd pages cost nothing until a large envelope
+	 * touches them (malloc might fill it, e.g. under MALLOC_PERTURB_). */
+	void *env = mmap(NULL, ecap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (!c->ss_work || env == MAP_FAILED)
 		return UCQL_E_NOMEM;
+	c->ss_env = env;
+	c->ss_env_cap = ecap;
 	return ucql_segment_stream_init(&c->ss, c->lz4, c->ss_work, wcap, c->ss_env, ecap);
 }
 
@@ -909,7 +916,8 @@ void ucql__conn_fail(ucql__conn *c, int err, const char *why)
 	}
 	c->segments = 0;
 	free(c->ss_work);
-	free(c->ss_env);
+	if (c->ss_env)
+		munmap(c->ss_env, c->ss_env_cap);
 	c->ss_work = c->ss_env = NULL;
 	if (c->auth_state && c->sh->s->v->has_authenticator && c->sh->s->v->authenticator.free_state)
 		c->sh->s->v->authenticator.free_state(c->sh->s->v->authenticator.ud, c->auth_state);

@@ -817,13 +817,12 @@ void ucql__shard_shutdown(ucql_shard *sh)
 		/* never set up (an embedded shard nobody polled): only its ring */
 		void *items[RING_BATCH];
 		uint32_t n;
+		atomic_store(&sh->stop, 2);
 		ucql__sring_close(&sh->sq);
+		/* take() fails each with UCQL_E_CLOSED (and counts it) */
 		while ((n = ucql__sring_pop(&sh->sq, items, RING_BATCH)) > 0)
-			for (uint32_t i = 0; i < n; i++) {
-				ucql__req *r = items[i];
-				ucql__rs_set_error(&r->rs, UCQL_E_CLOSED, "session closed");
-				ucql__shard_complete(sh, r);
-			}
+			for (uint32_t i = 0; i < n; i++)
+				take(sh, items[i]);
 		return;
 	}
 	ucql_shard *prev = ucql__cur_shard;

@@ -6,8 +6,9 @@
  * One thread: the shard's. Timers are intrusive — the caller embeds a
  * ucql__timer in its own struct (container_of in the callback) — so adding
  * a timer allocates nothing. Add and cancel are O(1); advance costs O(1)
- * per fired timer plus at most one re-filing per wheel level per timer,
- * plus one step per non-empty slot it passes, whatever the time jump.
+ * per fired timer, at most one re-filing per wheel level per timer (plus
+ * one per 2^24 ticks of waiting for timers beyond the wheel's range) and one
+ * step per non-empty slot it passes: not one per tick of a time jump.
  *
  * Time is counted in ticks of tick_ns (1 ms for request timeouts). A timer
  * due at deadline_ns fires at the first advance whose now_ns reaches the
@@ -93,8 +94,9 @@ unsigned ucql__wheel_advance(ucql__wheel *w, uint64_t now_ns, void *ctx);
 
 /* Nanoseconds from now_ns until advance has work (0 if it has now), -1 if
  * no timer is armed: how long the loop may sleep. Never later than the
- * moment the earliest timer becomes due; may be earlier (a coarse level's
- * slot that must be re-filed first), costing one spurious wake-up. */
+ * tick at which the earliest timer fires; may be earlier (a coarse level's
+ * slot to re-file first: one spurious wake-up per level at most, or one per
+ * 2^24 ticks for a timer beyond the wheel's range). */
 int64_t ucql__wheel_next_ns(const ucql__wheel *w, uint64_t now_ns);
 
 /* Number of armed timers. */

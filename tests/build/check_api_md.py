@@ -21,6 +21,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'interop'))
 import mockrun  # noqa: E402
@@ -43,7 +44,7 @@ def extract(text):
             while j < len(lines) and not lines[j].startswith('```'):
                 j += 1
             if j == len(lines):
-                raise SystemExit('docs/API.md:%d: unterminated ``` block' % (i + 1))
+                raise SystemExit('line %d: unterminated ``` block' % (i + 1))
             if line.strip() == '```c':
                 # a skip marker counts when only blank lines separate it
                 # from the block
@@ -89,12 +90,13 @@ def main():
             failed += 1
             print('FAIL: %s\n%s' % (name, detail.rstrip()))
 
-    check('docs/API.md has examples', len(blocks) >= 10 or bool(a.only), '%d blocks' % len(blocks))
+    doc_name = os.path.basename(a.doc)
+    check('%s has examples' % doc_name, len(blocks) >= 10 or bool(a.only), '%d blocks' % len(blocks))
     libdir = os.path.dirname(os.path.abspath(a.lib))
     tmp = tempfile.TemporaryDirectory(prefix='api-md-')
     exes = []
     for idx, line, heading, code, skip in blocks:
-        name = 'example %d (docs/API.md:%d, %s)' % (idx, line, heading)
+        name = 'example %d (%s:%d, %s)' % (idx, doc_name, line, heading)
         src = os.path.join(tmp.name, 'example%d.c' % idx)
         exe = os.path.join(tmp.name, 'example%d' % idx)
         with open(src, 'w', encoding='utf-8') as f:
@@ -117,6 +119,7 @@ def main():
             if skip:
                 print('SKIPPED (not run): %s: %s' % (name, skip))
                 continue
+            t0 = time.monotonic()
             try:
                 p = subprocess.run([exe], capture_output=True, text=True, timeout=RUN_TIMEOUT,
                                    env=env)
@@ -131,7 +134,7 @@ def main():
             check(name + ' runs', rc == 0 and not sanitizer,
                   'exit status %s%s\n%s' % (rc, ', sanitizer report' if sanitizer else '', out[-4000:]))
             if rc == 0 and not sanitizer:
-                print('ok: %s' % name)
+                print('ok: %s, %.1f s' % (name, time.monotonic() - t0))
     finally:
         problems = mock.stop()
         check('ucql-mock stops cleanly', not problems, '; '.join(problems))

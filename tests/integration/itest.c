@@ -1,12 +1,12 @@
 /*
  * itest.c — helpers of the integration suites (see itest.h).
  */
-#define _GNU_SOURCE
 #include "itest.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -63,7 +63,9 @@ ucql_config *it_config(const it_mock *m, int shards)
 	it_set(c, "shards.pin", "false");
 	it_set(c, "request.timeout_ms", "10000");
 	it_set(c, "connect.timeout_ms", "10000");
-	it_set(c, "log.level", "error");
+	/* ITEST_LOG=debug|info|warn shows the driver's log */
+	const char *lvl = getenv("ITEST_LOG");
+	it_set(c, "log.level", lvl && *lvl ? lvl : "error");
 	return c;
 }
 

@@ -130,8 +130,9 @@ Test(use, unqualified_names_on_every_shard_and_connection, .timeout = 60)
 	it_mock_stop(&m);
 }
 
-/* The config's keyspace: every connection starts in it. */
-Test(use, config_keyspace, .timeout = 60)
+/* The config's keyspace: every connection starts in it (USE in the
+ * handshake). */
+static void config_keyspace(const char *version)
 {
 	it_mock m;
 	it_mock_start_n(&m, 3);
@@ -144,6 +145,7 @@ Test(use, config_keyspace, .timeout = 60)
 	ucql_config *cfg = it_config(&m, 2);
 	it_set(cfg, "connections.per_node", "2");
 	it_set(cfg, "keyspace", "ks");
+	it_set(cfg, "protocol.version", version);
 	ucql_session *s = it_connect(cfg);
 	ucql_config_free(cfg);
 	use_ctx c;
@@ -152,6 +154,22 @@ Test(use, config_keyspace, .timeout = 60)
 	run_many(s, &c, 400);
 	cr_assert_eq(atomic_load(&c.failed), 0, "%d failed, first: %s", atomic_load(&c.failed), c.first_err);
 	cr_assert_eq(atomic_load(&c.bad_value), 0);
+	for (int n = 1; n <= 3; n++)
+		cr_assert_gt(atomic_load(&c.node_seen[n]), 0, "node %d never answered", n);
 	ucql_session_close(s, 5000);
 	it_mock_stop(&m);
+}
+
+Test(use, config_keyspace_v4, .timeout = 60)
+{
+	config_keyspace("4");
+}
+
+/* BUG: on v5 the handshake's USE goes out as a bare frame, not inside a
+ * segment (ucql__conn_flush wraps segments only in state READY, and the
+ * connection is still in HANDSHAKE): the mock answers "Checksum mismatch
+ * in a v5 segment" and closes; connect fails. */
+Test(use, config_keyspace_v5, .timeout = 60, .disabled = true)
+{
+	config_keyspace("5");
 }

@@ -358,6 +358,8 @@ static void bench_one(int producers, uint64_t per, uint32_t burst, uint64_t paus
 		exit(1);
 	struct bench_prod b[MAXP];
 	pthread_t t[MAXP];
+	struct timespec c0, c1;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
 	int64_t t0 = ucql__mono_ns();
 	for (int i = 0; i < producers; i++) {
 		b[i] = (struct bench_prod){ &q, per, burst, pause_ns };
@@ -377,10 +379,13 @@ static void bench_one(int producers, uint64_t per, uint32_t burst, uint64_t paus
 	int64_t ns = ucql__mono_ns() - t0;
 	for (int i = 0; i < producers; i++)
 		pthread_join(t[i], NULL);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+	double cpu_ns = (double)(c1.tv_sec - c0.tv_sec) * 1e9 + (double)(c1.tv_nsec - c0.tv_nsec);
 	if (!sleep)
-		printf("  %d producer%s, busy consumer: %.1f M items/s (%.1f items per batch)\n",
+		printf("  %d producer%s, busy consumer: %.1f M items/s wall, %.1f ns CPU per item "
+		       "(all threads), %.1f items per batch\n",
 		       producers, producers > 1 ? "s" : "", (double)want * 1e3 / (double)ns,
-		       (double)want / (double)batches);
+		       cpu_ns / (double)want, (double)want / (double)batches);
 	else
 		printf("  %d producer%s, bursts of %u then %lu us idle, sleeping consumer: "
 		       "%.4f wake-ups per item (%lu wake-ups, %.1f items per batch, %.2f M items/s)\n",
@@ -391,19 +396,46 @@ static void bench_one(int producers, uint64_t per, uint32_t burst, uint64_t paus
 	ucql__sring_destroy(&q);
 }
 
+/* One thread pushes `burst` items, then pops them: the instructions of a
+ * push and a pop with no other thread around (CPU time: load-independent). */
+static void bench_same_thread(uint32_t burst)
+{
+	ucql__sring q;
+	if (ucql__sring_init(&q, 1024) != 0)
+		exit(1);
+	void *out[64];
+	uint64_t n = 20000000;
+	struct timespec c0, c1;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
+	for (uint64_t i = 0; i < n; i += burst) {
+		for (uint32_t k = 0; k < burst; k++)
+			ucql__sring_push(&q, out);
+		for (uint32_t got = 0; got < burst;)
+			got += ucql__sring_pop(&q, out, 64);
+	}
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+	double ns = (double)(c1.tv_sec - c0.tv_sec) * 1e9 + (double)(c1.tv_nsec - c0.tv_nsec);
+	printf("  same thread, push %u then pop them (batches of up to 64): %.1f ns CPU per "
+	       "push+pop (%.0f M/s)\n", burst, ns / (double)n, (double)n * 1e3 / ns);
+	ucql__sring_destroy(&q);
+}
+
 static int bench(void)
 {
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	bench_same_thread(1);
+	bench_same_thread(64);
 	printf("submission ring, capacity 1024, consumer pops up to 64 at a time (wall clock):\n");
 	for (int rep = 0; rep < 3; rep++) {
-		bench_one(1, 20000000, 0, 0, 0);
-		bench_one(2, 10000000, 0, 0, 0);
+		bench_one(1, 5000000, 0, 0, 0);
+		bench_one(2, 2500000, 0, 0, 0);
 	}
-	bench_one(1, 5000000, 0, 0, 1);
-	bench_one(2, 2500000, 0, 0, 1);
-	bench_one(1, 100000, 1, 100000, 1);
-	bench_one(1, 200000, 16, 100000, 1);
-	bench_one(1, 400000, 64, 100000, 1);
-	bench_one(1, 400000, 256, 100000, 1);
+	bench_one(1, 2000000, 0, 0, 1);
+	bench_one(2, 1000000, 0, 0, 1);
+	bench_one(1, 2000, 1, 100000, 1);
+	bench_one(1, 32000, 16, 100000, 1);
+	bench_one(1, 128000, 64, 100000, 1);
+	bench_one(1, 512000, 256, 100000, 1);
 	return 0;
 }
 

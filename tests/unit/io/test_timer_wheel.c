@@ -158,7 +158,6 @@ struct periodic {
 	uint64_t now;
 	uint64_t period;
 	unsigned fires;
-	struct req *victim;   /* cancelled by the callback */
 	struct req *spawn;    /* added by the callback */
 	uint64_t spawn_after;
 	int overdue;          /* re-add with a deadline already passed */
@@ -169,8 +168,6 @@ static void periodic_fire(ucql__timer *t, void *ctx)
 	struct periodic *p = ctx;
 	p->fires++;
 	REQ_OF(t)->fired++;
-	if (p->victim)
-		ucql__wheel_cancel(p->w, &p->victim->timer);
 	if (p->spawn && !ucql__timer_armed(&p->spawn->timer) && !p->spawn->fired)
 		ucql__wheel_add(p->w, &p->spawn->timer, p->now + p->spawn_after);
 	if (p->overdue)

@@ -132,8 +132,9 @@ static struct {
 	unsigned workers_left;
 	/* embedded mode: phase hand-off between main and shard threads */
 	pthread_barrier_t bar;
-	_Atomic int go;       /* embedded: slots bound, shard threads may start */
-	_Atomic int prepared; /* embedded: g.prep is set */
+	/* plain ints under __atomic builtins (clang refuses them on _Atomic) */
+	int go;       /* embedded: slots bound, shard threads may start */
+	int prepared; /* embedded: g.prep is set */
 	uint64_t deadline_ns;
 } g = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
 

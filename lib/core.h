@@ -317,6 +317,7 @@ int ucql__shard_busy(ucql_shard *sh);
 void ucql__shard_on_response(ucql_shard *sh, ucql__conn *c, ucql__req *r, ucql__rbuf *rb,
 			     const ucql_frame *f);
 extern _Thread_local ucql_shard *ucql__cur_shard;
+extern _Thread_local int ucql__owns_shard;
 
 /* lib/io/conn.c */
 ucql__conn *ucql__conn_new(ucql_shard *sh, int node, int slot);

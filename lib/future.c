@@ -179,7 +179,8 @@ static void unref(ucql_future *f)
 	/* Last reference: a value nobody took is ours to free. kind is
 	 * read only if there is a value, i.e. after a completion. */
 	void *v = atomic_exchange_explicit(&f->value, NULL, memory_order_relaxed);
-	free_value(f->kind, v);
+	if (v)
+		free_value(f->kind, v);
 	pool_put(f);
 }
 

@@ -130,6 +130,8 @@ static void stop_shards(ucql_session *s, int64_t timeout_ms)
 		} else {
 			/* embedded: drive it from here (its ring has no
 			 * single-issuer binding, see ucql__shard_setup) */
+			if (atomic_load(&sh->owner_claimed) == 2 && pthread_equal(sh->owner, pthread_self()))
+				ucql__owns_shard = 0;
 			while (sh->ring_ok && ucql__shard_busy(sh) && ucql__now_ns() < deadline)
 				ucql__shard_run_once(sh, 5);
 			ucql__shard_shutdown(sh);
@@ -504,6 +506,7 @@ int ucql_shard_poll(ucql_shard *sh, int timeout_ms)
 		if (!atomic_compare_exchange_strong(&sh->owner_claimed, &expect, 1))
 			return UCQL_E_INVALID_ARG;
 		sh->owner = pthread_self();
+		ucql__owns_shard = 1;
 		atomic_store_explicit(&sh->owner_claimed, 2, memory_order_release);
 		if (ucql__shard_setup(sh)) {
 			atomic_store(&sh->ready, -1);

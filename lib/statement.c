@@ -163,7 +163,7 @@ void ucql_statement_clear_values(ucql_statement *st)
 	for (size_t i = 0; i < st->n_values; i++)
 		st->vals[i].off = UNBOUND;
 	st->blob.len = 0;
-	st->names.len = 0;
+	st->live = 0;
 }
 
 /* The writer a binder appends one [value] with. */
@@ -184,13 +184,48 @@ static int begin(ucql_statement *st, size_t i, size_t need, ucql_writer *w)
 	return 0;
 }
 
+/* Rewrites the blob with the bound values only, in index order: binding
+ * an index again leaves its old bytes behind, so a statement rebound in a
+ * loop would otherwise grow without bound. */
+static void compact(ucql_statement *st)
+{
+	uint8_t *p = malloc(st->live ? st->live : 1);
+	if (!p)
+		return; /* keep the garbage; correctness does not depend on it */
+	size_t off = 0;
+	for (size_t i = 0; i < st->n_values; i++) {
+		if (st->vals[i].off == UNBOUND)
+			continue;
+		memcpy(p + off, st->blob.p + st->vals[i].off, st->vals[i].len);
+		st->vals[i].off = (uint32_t)off;
+		off += st->vals[i].len;
+	}
+	memcpy(st->blob.p, p, off);
+	st->blob.len = off;
+	free(p);
+}
+
 static int commit(ucql_statement *st, size_t i, ucql_writer *w)
 {
 	if (w->err)
 		return w->err;
-	st->vals[i].off = (uint32_t)st->blob.len;
-	st->vals[i].len = (uint32_t)w->len;
+	ucql__stmt_val *v = &st->vals[i];
+	if (v->off != UNBOUND && w->len <= v->len) {
+		/* rebinding with a value no longer than the old one: in place
+		 * (the common loop of rebinding fixed-size values) */
+		memmove(st->blob.p + v->off, w->buf, w->len);
+		st->live -= v->len - w->len;
+		v->len = (uint32_t)w->len;
+		return 0;
+	}
+	if (v->off != UNBOUND)
+		st->live -= v->len;
+	v->off = (uint32_t)st->blob.len;
+	v->len = (uint32_t)w->len;
 	st->blob.len += w->len;
+	st->live += w->len;
+	if (st->blob.len > 4096 && st->blob.len > 2 * st->live)
+		compact(st);
 	return 0;
 }
 

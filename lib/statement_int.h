@@ -32,6 +32,7 @@ struct ucql_statement {
 	size_t n_values, cap_values;
 	ucql__stmt_val *vals;
 	ucql__buf blob;
+	size_t live;               /* bytes of the blob still bound */
 	/* simple statements with named values: NUL-terminated names in index
 	 * order */
 	int named;

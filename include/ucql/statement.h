@@ -28,6 +28,7 @@
 #define UCQL_STATEMENT_H
 
 #include "common.h"
+#include "request.h"
 #include "types.h"
 #include "wire.h"
 
@@ -113,7 +114,10 @@ UCQL_API int ucql_statement_bind_duration(ucql_statement *st, size_t i, ucql_dur
  * positioned where the value's bytes go (write exactly one value with a
  * ucql_value_write_* call or a ucql_coll/tuple/vector builder); bind_end
  * commits it. NULL from bind_begin: index out of range or out of memory.
- * The writer is valid until bind_end; no other call on st in between. */
+ * The writer is valid until bind_end; no other call on st in between.
+ * The writer has at least 4 KiB of room: a larger value makes bind_end
+ * return UCQL_E_NOSPACE after making room for it — call bind_begin again
+ * and write the value again (it then fits). */
 UCQL_API ucql_writer *ucql_statement_bind_begin(ucql_statement *st, size_t i);
 UCQL_API int ucql_statement_bind_end(ucql_statement *st, ucql_writer *w);
 

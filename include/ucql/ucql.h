@@ -19,6 +19,11 @@
  * The driver:
  *   config.h     settings (docs/CONFIGURATION.md), log callback, authenticator
  *   metrics.h    counters and latency histograms
+ *   statement.h  statements, bound values, batches, prepared statements
+ *   resultset.h  results: rows as views, errors with details, paging
+ *   future.h     futures (wait, timed wait, poll, callback)
+ *   session.h    sessions, shards (threaded / embedded), executing
+ * docs/API.md is the guide.
  */
 #ifndef UCQL_UCQL_H
 #define UCQL_UCQL_H
@@ -38,5 +43,9 @@
 /* The driver: */
 #include "config.h"
 #include "metrics.h"
+#include "statement.h"
+#include "resultset.h"
+#include "future.h"
+#include "session.h"
 
 #endif

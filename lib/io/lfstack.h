@@ -45,18 +45,22 @@
 /* pop's "empty" */
 #define UCQL__LFSTACK_NONE UINT32_MAX
 
+/* The head, the only contended word, is padded to a cache line of its
+ * own (padding, not _Alignas: the stack may sit in a malloc'd struct), so
+ * its CASes do not evict the read-only fields every operation reads. */
 typedef struct ucql__lfstack {
-	/* (tag << 32) | (top index + 1); the only contended word: own line. */
-	_Alignas(64) _Atomic uint64_t head;
-	_Alignas(64) _Atomic uint32_t *next; /* cap links, index + 1 or 0 */
-	uint32_t cap;                        /* indices 0 .. cap - 1 */
-	int owns_next;                       /* next was allocated by init */
+	char pad0_[64];
+	_Atomic uint64_t head;         /* (tag << 32) | (top index + 1) */
+	char pad1_[64];
+	_Atomic uint32_t *next;        /* cap links, index + 1 or 0 */
+	uint32_t cap;                  /* indices 0 .. cap - 1 */
+	int owns_next;                 /* next was allocated by init */
 } ucql__lfstack;
 
 /* A static initializer over a caller-provided link array (zeroed static
  * storage): ucql__lfstack s = UCQL__LFSTACK_INIT(links, n). The stack
  * starts empty. */
-#define UCQL__LFSTACK_INIT(links, n) { 0, (links), (n), 0 }
+#define UCQL__LFSTACK_INIT(links, n) { .head = 0, .next = (links), .cap = (n), .owns_next = 0 }
 
 /* Initializes an empty stack for indices 0 .. cap - 1 (cap at most
  * UINT32_MAX - 1); allocates cap links. 0, UCQL_E_INVALID_ARG or

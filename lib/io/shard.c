@@ -28,9 +28,13 @@
 
 _Thread_local ucql_shard *ucql__cur_shard;
 
+_Thread_local int ucql__owns_shard;
+
+/* A driver thread, or an application thread that owns an embedded shard
+ * (blocking there would stop the shard its request waits on). */
 int ucql__on_shard_thread(void)
 {
-	return ucql__cur_shard != NULL && !ucql__cur_shard->bootstrap;
+	return (ucql__cur_shard != NULL && !ucql__cur_shard->bootstrap) || ucql__owns_shard;
 }
 
 #define SQ_ENTRIES 1024

@@ -11,8 +11,8 @@
  * themselves seq_cst (a seq_cst store or RMW, then a seq_cst load). The
  * effect is the same — on x86 the store becomes an xchg, which is the
  * barrier a fence would be — and it keeps the code free of
- * atomic_thread_fence, which ThreadSanitizer does not model (gcc's -Wtsan
- * rejects it in TSan builds).
+ * atomic_thread_fence, which ThreadSanitizer does not model (it ignores
+ * standalone fences; gcc's -Wtsan warns about C++'s for that reason).
  *
  * 1. Consumer sleep (prepare_sleep ↔ push):
  *      producer: publish   cell.seq = p + 1   (seq_cst)

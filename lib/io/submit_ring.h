@@ -35,9 +35,7 @@
  * closed and empty for good.
  *
  * Memory: the struct is normally embedded in a shard; its hot fields sit
- * on separate cache lines, so allocate it 64-byte aligned (static,
- * aligned_alloc, or inside a struct that is) — misalignment only costs
- * false sharing.
+ * on separate cache lines whatever its alignment (padding, below).
  */
 #ifndef UCQL_IO_SUBMIT_RING_H
 #define UCQL_IO_SUBMIT_RING_H
@@ -54,30 +52,39 @@ typedef struct ucql__sring_cell {
 	void *item; /* written before seq's release store, read after its acquire load */
 } ucql__sring_cell;
 
+/* Fields written by different threads are kept at least a cache line apart
+ * by explicit padding rather than _Alignas, so that the ring may sit in a
+ * plainly malloc'd struct (an over-aligned type there would be undefined
+ * behaviour, and UBSan's alignment check would say so). */
 typedef struct ucql__sring {
+	/* Read-only after init. */
+	ucql__sring_cell *cells;
+	uint64_t mask;
+	int efd;
+	char pad0_[UCQL__SRING_LINE];
+
 	/* Producers: next position to claim; bit 63 = closed. */
-	_Alignas(UCQL__SRING_LINE) _Atomic uint64_t tail;
+	_Atomic uint64_t tail;
+	char pad1_[UCQL__SRING_LINE];
 
 	/* Consumer only: next position to pop. */
-	_Alignas(UCQL__SRING_LINE) uint64_t head;
+	uint64_t head;
+	char pad2_[UCQL__SRING_LINE];
 
-	/* Written by the consumer only around sleeps, read by every push: a
-	 * line of its own so the consumer's `head` updates do not invalidate
-	 * it in the producers' caches. */
-	_Alignas(UCQL__SRING_LINE) _Atomic uint32_t sleeping;
+	/* Written by the consumer only around sleeps, read by every push: away
+	 * from `head`, whose updates would otherwise invalidate it in the
+	 * producers' caches. */
+	_Atomic uint32_t sleeping;
 	_Atomic uint64_t wakeups;       /* eventfd writes made (tests, metrics) */
+	char pad3_[UCQL__SRING_LINE];
 
 	/* Back-pressure: the consumer bumps space_seq after every non-empty
 	 * batch (the futex word); producers that are about to sleep count
 	 * themselves in space_waiters. */
-	_Alignas(UCQL__SRING_LINE) _Atomic uint32_t space_seq;
+	_Atomic uint32_t space_seq;
 	_Atomic uint32_t space_waiters;
 	_Atomic uint64_t space_wakes;   /* futex wakes made (tests, metrics) */
-
-	/* Read-only after init. */
-	_Alignas(UCQL__SRING_LINE) ucql__sring_cell *cells;
-	uint64_t mask;
-	int efd;
+	char pad4_[UCQL__SRING_LINE];
 } ucql__sring;
 
 /* Initializes q with cap cells (a power of two, 2 .. 2^30) and its eventfd

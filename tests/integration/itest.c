@@ -37,10 +37,22 @@ void it_mock_start_n(it_mock *m, int nodes)
 	it_mock_start(m, &o);
 }
 
+/* LeakSanitizer's entry point, present only in sanitizer builds. */
+extern int __lsan_do_recoverable_leak_check(void) __attribute__((weak));
+
+void it_leak_check(void)
+{
+	/* Criterion ignores a report printed when the test's process exits:
+	 * check here, at the end of the test, so a leak fails it. */
+	if (__lsan_do_recoverable_leak_check)
+		cr_assert_eq(__lsan_do_recoverable_leak_check(), 0, "LeakSanitizer found leaks (report above)");
+}
+
 void it_mock_stop(it_mock *m)
 {
 	mock_run_stop(m->run);
 	m->run = NULL;
+	it_leak_check();
 }
 
 void it_set(ucql_config *c, const char *name, const char *value)
@@ -153,6 +165,33 @@ void it_keyspace(ucql_session *s, const char *ks, int rf)
 {
 	it_execf(s, "CREATE KEYSPACE %s WITH replication = {'class': 'SimpleStrategy', 'replication_factor': %d}",
 		 ks, rf);
+}
+
+void it_node_state(ucql_session *admin, int node, const char *state)
+{
+	char q[160];
+	snprintf(q, sizeof q, "UPDATE ucql_mock.nodes SET state = '%s' WHERE node = %d", state, node);
+	int64_t deadline = it_now_ms() + 10000;
+	for (;;) {
+		ucql_resultset *rs = ucql_session_query(admin, q);
+		int rc = ucql_resultset_error_code(rs);
+		cr_assert(rc == 0 || rc == UCQL_E_CONNECTION, "%s: %s", q, ucql_resultset_error_message(rs));
+		ucql_resultset_free(rs);
+		snprintf(q + 100, 60, "SELECT state FROM ucql_mock.nodes WHERE node = %d", node);
+		rs = ucql_session_query(admin, q + 100);
+		int match = 0;
+		if (!ucql_resultset_error_code(rs)) {
+			const ucql_value *row = ucql_resultset_next_row(rs);
+			ucql_bytes t;
+			match = row && !ucql_value_get_text(row[0], &t) && t.len == strlen(state) &&
+				!memcmp(t.p, state, t.len);
+		}
+		ucql_resultset_free(rs);
+		if (match)
+			return;
+		cr_assert_lt(it_now_ms(), deadline, "node %d never became %s", node, state);
+		snprintf(q, sizeof q, "UPDATE ucql_mock.nodes SET state = '%s' WHERE node = %d", state, node);
+	}
 }
 
 int64_t it_now_ms(void)

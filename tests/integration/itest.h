@@ -30,7 +30,12 @@ typedef struct it_mock {
 void it_mock_start(it_mock *m, mock_options *o);
 /* n nodes, defaults otherwise. */
 void it_mock_start_n(it_mock *m, int nodes);
+/* Stops the mock, then (sanitizer builds) fails the test if
+ * LeakSanitizer finds memory nobody references any more: call it last,
+ * after closing the sessions. */
 void it_mock_stop(it_mock *m);
+/* The leak check alone. */
+void it_leak_check(void);
 
 /* A config for m: contact point 127.0.0.1, m's port, `shards` shards (not
  * pinned: the machine is shared), request timeout 10 s, connect timeout
@@ -58,6 +63,11 @@ int64_t it_scalar_i64(ucql_session *s, const char *cql);
 
 /* Creates keyspace `ks` with SimpleStrategy and replication factor rf. */
 void it_keyspace(ucql_session *s, const char *ks, int rf);
+
+/* Sets node's state ('up' / 'down') through ucql_mock.nodes and waits
+ * (bounded) until it reads back so: the UPDATE's own reply is lost when
+ * it went to the node being set down, so a connection error is retried. */
+void it_node_state(ucql_session *admin, int node, const char *state);
 
 /* Monotonic milliseconds (bounds on polling loops only). */
 int64_t it_now_ms(void);

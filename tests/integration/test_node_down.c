@@ -112,35 +112,6 @@ static void load_wait(load *l, probe *pr, int n)
 	free(pr);
 }
 
-/* Sets node's state through the control table and waits until it reads
- * back (a reply lost with the node's own connections is retried). */
-static void set_state(ucql_session *admin, int node, const char *state)
-{
-	char q[160];
-	snprintf(q, sizeof q, "UPDATE ucql_mock.nodes SET state = '%s' WHERE node = %d", state, node);
-	int64_t deadline = it_now_ms() + 10000;
-	for (;;) {
-		ucql_resultset *rs = ucql_session_query(admin, q);
-		int rc = ucql_resultset_error_code(rs);
-		cr_assert(rc == 0 || rc == UCQL_E_CONNECTION, "%s: %s", q, ucql_resultset_error_message(rs));
-		ucql_resultset_free(rs);
-		snprintf(q + 100, 60, "SELECT state FROM ucql_mock.nodes WHERE node = %d", node);
-		rs = ucql_session_query(admin, q + 100);
-		int match = 0;
-		if (!ucql_resultset_error_code(rs)) {
-			const ucql_value *row = ucql_resultset_next_row(rs);
-			ucql_bytes t;
-			match = row && !ucql_value_get_text(row[0], &t) && t.len == strlen(state) &&
-				!memcmp(t.p, state, t.len);
-		}
-		ucql_resultset_free(rs);
-		if (match)
-			return;
-		cr_assert_lt(it_now_ms(), deadline, "node %d never became %s", node, state);
-		snprintf(q, sizeof q, "UPDATE ucql_mock.nodes SET state = '%s' WHERE node = %d", state, node);
-	}
-}
-
 Test(node_down, node_down_mid_load, .timeout = 120)
 {
 	it_mock m;
@@ -165,7 +136,7 @@ Test(node_down, node_down_mid_load, .timeout = 120)
 	load l;
 	probe *pr = load_init(&l, N);
 	submit(s, pr, N);
-	set_state(admin, 2, "down");
+	it_node_state(admin, 2, "down");
 	load_wait(&l, pr, N);
 	cr_assert_eq(atomic_load(&l.ok) + atomic_load(&l.conn_err), N);
 	cr_assert_gt(atomic_load(&l.conn_err), 0, "node 2's requests were in flight: they must fail");
@@ -192,7 +163,7 @@ Test(node_down, node_down_mid_load, .timeout = 120)
 	ucql_metrics before[2];
 	for (int i = 0; i < 2; i++)
 		ucql_session_metrics(s, i, &before[i]);
-	set_state(admin, 2, "up");
+	it_node_state(admin, 2, "up");
 	int64_t deadline = it_now_ms() + 20000;
 	for (;;) {
 		cr_assert_lt(it_now_ms(), deadline, "node 2 never used again by every shard");

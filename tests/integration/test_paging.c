@@ -29,10 +29,13 @@ static void on_insert(ucql_resultset *rs, void *ud)
 
 /* ks.t: N_ROWS partitions (id, v = id * 3); ks.c: one partition, N_ROWS
  * clustering rows. Inserted asynchronously through prepared statements. */
-static ucql_session *setup(it_mock *m)
+static ucql_session *setup_v(it_mock *m, const char *version)
 {
 	it_mock_start_n(m, 3);
-	ucql_session *s = it_session(m, 1);
+	ucql_config *cfg = it_config(m, 1);
+	it_set(cfg, "protocol.version", version);
+	ucql_session *s = it_connect(cfg);
+	ucql_config_free(cfg);
 	it_keyspace(s, "ks", 3);
 	it_exec(s, "CREATE TABLE ks.t (id int PRIMARY KEY, v int)");
 	it_exec(s, "CREATE TABLE ks.c (p int, c int, v text, PRIMARY KEY (p, c))");
@@ -62,6 +65,11 @@ static ucql_session *setup(it_mock *m)
 	cr_assert_eq(atomic_load(&lc.done), 2 * N_ROWS);
 	cr_assert_eq(atomic_load(&lc.failed), 0);
 	return s;
+}
+
+static ucql_session *setup(it_mock *m)
+{
+	return setup_v(m, "0");
 }
 
 /* Records id (0 ≤ id < N_ROWS, v == 3 id) in seen[]. */
@@ -216,4 +224,32 @@ Test(paging, manual_simple_and_prepared, .timeout = 120)
 
 	ucql_session_close(s, 5000);
 	it_mock_stop(&m);
+}
+
+/* Paging states in v3 and v4 (the pager and manual). */
+static void older(const char *version)
+{
+	it_mock m;
+	ucql_session *s = setup_v(&m, version);
+	ucql_statement *st = ucql_statement_new("SELECT id, v FROM ks.t", 0);
+	manual(s, st);
+	pager_all(s, st);
+	ucql_statement_free(st);
+	ucql_prepared_stmt *p = it_prepare(s, "SELECT id, v FROM ks.t");
+	st = ucql_prepared_stmt_bind(p);
+	manual(s, st);
+	ucql_statement_free(st);
+	ucql_prepared_stmt_free(p);
+	ucql_session_close(s, 5000);
+	it_mock_stop(&m);
+}
+
+Test(paging, v4, .timeout = 120)
+{
+	older("4");
+}
+
+Test(paging, v3, .timeout = 120)
+{
+	older("3");
 }

@@ -855,3 +855,31 @@ Test(types, counter, .timeout = 60)
 	ucql_session_close(s, 5000);
 	it_mock_stop(&m);
 }
+
+/* A prepared statement checks what the typed binders know. */
+Test(types, prepared_binders_check_types, .timeout = 60)
+{
+	it_mock m;
+	it_mock_start_n(&m, 1);
+	ucql_session *s = it_session(&m, 1);
+	it_keyspace(s, "ks", 1);
+	it_exec(s, "CREATE TABLE ks.c (k int PRIMARY KEY, t text, b bigint)");
+	ucql_prepared_stmt *p = it_prepare(s, "INSERT INTO ks.c (k, t, b) VALUES (:k, :t, :b)");
+	cr_assert_eq(ucql_prepared_stmt_param_count(p), 3);
+	ucql_bytes n = ucql_prepared_stmt_param_name(p, 1);
+	cr_assert(n.len == 1 && n.p[0] == 't');
+	ucql_statement *st = ucql_prepared_stmt_bind(p);
+	cr_assert_eq(ucql_statement_bind_int32(st, 1, 5), UCQL_E_BAD_VALUE, "an int for a text marker");
+	cr_assert_eq(ucql_statement_bind_string(st, 0, "x"), UCQL_E_BAD_VALUE, "text for an int marker");
+	cr_assert_eq(ucql_statement_bind_int32(st, 3, 5), UCQL_E_INVALID_ARG, "no marker 3");
+	cr_assert_eq(ucql_statement_bind_int32_by_name(st, "nosuch", 5), UCQL_E_INVALID_ARG);
+	cr_assert_eq(ucql_statement_bind_int32_by_name(st, "k", 9), 0);
+	cr_assert_eq(ucql_statement_bind_string_by_name(st, "t", "nine"), 0);
+	cr_assert_eq(ucql_statement_bind_int64_by_name(st, "b", -9), 0);
+	ucql_resultset_free(it_run(s, st));
+	ucql_statement_free(st);
+	ucql_prepared_stmt_free(p);
+	cr_assert_eq(it_scalar_i64(s, "SELECT b FROM ks.c WHERE k = 9"), -9);
+	ucql_session_close(s, 5000);
+	it_mock_stop(&m);
+}

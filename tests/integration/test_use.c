@@ -165,11 +165,7 @@ Test(use, config_keyspace_v4, .timeout = 60)
 	config_keyspace("4");
 }
 
-/* BUG: on v5 the handshake's USE goes out as a bare frame, not inside a
- * segment (ucql__conn_flush wraps segments only in state READY, and the
- * connection is still in HANDSHAKE): the mock answers "Checksum mismatch
- * in a v5 segment" and closes; connect fails. */
-Test(use, config_keyspace_v5, .timeout = 60, .disabled = true)
+Test(use, config_keyspace_v5, .timeout = 60)
 {
 	config_keyspace("5");
 }

@@ -349,9 +349,11 @@ static void *bench_producer(void *arg)
 	return NULL;
 }
 
-/* The consumer drains in batches of 64; sleep = 1: it sleeps on the
- * eventfd when the ring is empty, else it busy-polls. */
-static void bench_one(int producers, uint64_t per, uint32_t burst, uint64_t pause_ns, int sleep)
+/* The consumer drains in batches of 64. spin_ns < 0: it busy-polls and
+ * never sleeps; else, finding the ring empty, it keeps polling for spin_ns
+ * (the shard's spin.us), then sleeps on the eventfd. */
+static void bench_one(int producers, uint64_t per, uint32_t burst, uint64_t pause_ns,
+		      int64_t spin_ns)
 {
 	ucql__sring q;
 	if (ucql__sring_init(&q, 1024) != 0)
@@ -373,7 +375,14 @@ static void bench_one(int producers, uint64_t per, uint32_t burst, uint64_t paus
 		uint32_t n = ucql__sring_pop(&q, out, 64);
 		got += n;
 		batches += n != 0;
-		if (n == 0 && sleep)
+		if (n != 0 || spin_ns < 0)
+			continue;
+		int64_t until = ucql__mono_ns() + spin_ns;
+		while (spin_ns > 0 && (n = ucql__sring_pop(&q, out, 64)) == 0 && ucql__mono_ns() < until)
+			ucql__cpu_relax();
+		got += n;
+		batches += n != 0;
+		if (n == 0)
 			consumer_sleep(&q, &st);
 	}
 	int64_t ns = ucql__mono_ns() - t0;
@@ -381,18 +390,21 @@ static void bench_one(int producers, uint64_t per, uint32_t burst, uint64_t paus
 		pthread_join(t[i], NULL);
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
 	double cpu_ns = (double)(c1.tv_sec - c0.tv_sec) * 1e9 + (double)(c1.tv_nsec - c0.tv_nsec);
-	if (!sleep)
-		printf("  %d producer%s, busy consumer: %.1f M items/s wall, %.1f ns CPU per item "
-		       "(all threads), %.1f items per batch\n",
-		       producers, producers > 1 ? "s" : "", (double)want * 1e3 / (double)ns,
-		       cpu_ns / (double)want, (double)want / (double)batches);
+	char what[64];
+	if (burst)
+		snprintf(what, sizeof what, "bursts of %u, %lu us apart", burst,
+			 (unsigned long)(pause_ns / 1000));
 	else
-		printf("  %d producer%s, bursts of %u then %lu us idle, sleeping consumer: "
-		       "%.4f wake-ups per item (%lu wake-ups, %.1f items per batch, %.2f M items/s)\n",
-		       producers, producers > 1 ? "s" : "", burst, (unsigned long)(pause_ns / 1000),
-		       (double)ucql__sring_wakeups(&q) / (double)want,
-		       (unsigned long)ucql__sring_wakeups(&q), (double)want / (double)batches,
-		       (double)want * 1e3 / (double)ns);
+		snprintf(what, sizeof what, "flat out");
+	char cons[48];
+	if (spin_ns < 0)
+		snprintf(cons, sizeof cons, "busy-polls");
+	else
+		snprintf(cons, sizeof cons, "spins %lu us, sleeps", (unsigned long)(spin_ns / 1000));
+	printf("  %dP %-26s consumer %-20s %8.2f M items/s  %7.1f ns CPU/item  "
+	       "%6.1f items/batch  %.4f wake-ups/item\n",
+	       producers, what, cons, (double)want * 1e3 / (double)ns, cpu_ns / (double)want,
+	       (double)want / (double)batches, (double)ucql__sring_wakeups(&q) / (double)want);
 	ucql__sring_destroy(&q);
 }
 
@@ -423,19 +435,31 @@ static void bench_same_thread(uint32_t burst)
 static int bench(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("load average before: ");
+	FILE *la = fopen("/proc/loadavg", "r");
+	char buf[64] = "?";
+	if (la) {
+		if (!fgets(buf, sizeof buf, la))
+			buf[0] = '\0';
+		fclose(la);
+	}
+	printf("%s", buf);
 	bench_same_thread(1);
 	bench_same_thread(64);
-	printf("submission ring, capacity 1024, consumer pops up to 64 at a time (wall clock):\n");
+	printf("submission ring, capacity 1024, consumer pops up to 64 at a time (wall clock; "
+	       "CPU = all threads):\n");
 	for (int rep = 0; rep < 3; rep++) {
-		bench_one(1, 5000000, 0, 0, 0);
-		bench_one(2, 2500000, 0, 0, 0);
+		bench_one(1, 5000000, 0, 0, -1);
+		bench_one(2, 2500000, 0, 0, -1);
 	}
-	bench_one(1, 2000000, 0, 0, 1);
-	bench_one(2, 1000000, 0, 0, 1);
-	bench_one(1, 2000, 1, 100000, 1);
-	bench_one(1, 32000, 16, 100000, 1);
-	bench_one(1, 128000, 64, 100000, 1);
-	bench_one(1, 512000, 256, 100000, 1);
+	bench_one(1, 2000000, 0, 0, 0);
+	bench_one(2, 1000000, 0, 0, 0);
+	bench_one(1, 2000000, 0, 0, 20000);
+	static const uint32_t bursts[] = { 1, 16, 64, 256 };
+	for (int i = 0; i < 4; i++) {
+		bench_one(1, 2000 * (uint64_t)bursts[i], bursts[i], 200000, 0);
+		bench_one(1, 2000 * (uint64_t)bursts[i], bursts[i], 200000, 20000);
+	}
 	return 0;
 }
 

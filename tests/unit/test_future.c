@@ -136,7 +136,8 @@ Test(future, freed_before_completion_then_completed)
 Test(future, error_code_and_message)
 {
 	ucql_future *f = ucql__future_new();
-	ucql__future_complete(f, UCQL__FUT_PREPARED, NULL, UCQL_E_SYNTAX, "line 1:7 no viable alternative");
+	ucql__future_complete(f, UCQL__FUT_PREPARED, NULL, UCQL_E_SYNTAX,
+			      "line 1:7 no viable alternative");
 	cr_assert_eq(ucql_future_wait(f), UCQL_E_SYNTAX);
 	cr_assert_eq(ucql_future_error_code(f), UCQL_E_SYNTAX);
 	cr_assert_str_eq(ucql_future_error_message(f), "line 1:7 no viable alternative");

@@ -225,6 +225,23 @@ int ucql__bootstrap(ucql_session *s, char *err, size_t errlen)
 		return last_err == UCQL_E_BAD_VERSION ? UCQL_E_PROTOCOL : last_err;
 	}
 
+	/* a configured keyspace must exist (as the Java driver checks): a
+	 * session whose every unqualified query would fail is an error now */
+	if (s->keyspace[0]) {
+		char q[300];
+		snprintf(q, sizeof q, "USE %s", s->keyspace);
+		ucql_resultset *u = query(sh, q, deadline);
+		int uerr = u ? ucql_resultset_error_code(u) : UCQL_E_TIMEOUT;
+		if (uerr) {
+			snprintf(err, errlen, "keyspace %s: %s", s->keyspace,
+				 u ? ucql_resultset_error_message(u) : "no answer");
+			ucql_resultset_free(u);
+			drop(sh);
+			return uerr;
+		}
+		ucql_resultset_free(u);
+	}
+
 	/* the node list: the contact point we reached, then its peers */
 	ucql_resultset *rs = query(sh, "SELECT data_center, rack, release_version FROM system.local WHERE key='local'",
 				   deadline);

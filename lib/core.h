@@ -174,8 +174,11 @@ struct ucql__conn {
 	int send_inflight;
 	int dirty;
 	ucql__conn *dirty_next;
+	int starving;            /* recv ended for lack of buffers: on sh->starved */
+	ucql__conn *starved_next;
 	int in_flight;           /* requests holding a stream id */
 	int ever_tried;          /* went down at least once */
+	int reconnect_now;       /* replaced on purpose: no backoff */
 	int orphans;
 	uint64_t ks_gen;         /* keyspace generation this connection is in */
 	int ks_switching;
@@ -234,6 +237,8 @@ struct ucql_shard {
 	_Atomic(ucql__rbuf *) returned;   /* released on other threads */
 	ucql__rbuf *heap_free;             /* reusable heap chunks (bufsz) */
 	long heap_out;                     /* heap chunks allocated, not freed */
+	unsigned bufs_out;                 /* provided buffers out of the kernel's ring */
+	ucql__conn *starved;               /* connections waiting for a buffer */
 	_Atomic int dead;                  /* destroyed, memory kept for pins */
 	_Atomic long dead_pins;            /* buffers still pinned by results */
 	unsigned heap_free_n;
@@ -293,6 +298,7 @@ static inline void ucql__rbuf_retain(ucql__rbuf *rb)
 	atomic_fetch_add_explicit(&rb->refs, 1, memory_order_relaxed);
 }
 ucql__rbuf *ucql__rbuf_heap(struct ucql_shard *sh, size_t len);
+ucql__rbuf *ucql__rbuf_exact(struct ucql_shard *sh, size_t len);
 void ucql__rbuf_drain_returned(struct ucql_shard *sh);
 
 /* lib/io/shard.c */
@@ -309,6 +315,7 @@ int ucql__shard_dispatch(ucql_shard *sh, ucql__req *r);
 void ucql__shard_conn_ready(ucql_shard *sh, ucql__conn *c);
 void ucql__shard_conn_lost(ucql_shard *sh, ucql__conn *c);
 void ucql__shard_conn_closed(ucql_shard *sh, ucql__conn *c);
+void ucql__shard_feed_starved(ucql_shard *sh);
 void ucql__shard_unlink_waiting(ucql_shard *sh, ucql__req *r);
 void ucql__shard_internal_done(ucql_shard *sh, ucql__req *r);
 void ucql__shard_prepare_others(ucql_shard *sh, int done_node, const char *q);
@@ -328,6 +335,7 @@ void ucql__conn_flush(ucql__conn *c);
 void ucql__conn_on_cqe(ucql__conn *c, int op, struct io_uring_cqe *cqe);
 void ucql__conn_fail(ucql__conn *c, int err, const char *why);
 void ucql__conn_on_timeout(ucql__conn *c, ucql__req *r);
+void ucql__conn_arm_recv(ucql__conn *c);
 
 /* CQE user data: pointer | op in the low 3 bits. */
 enum {
@@ -378,6 +386,7 @@ ucql_prepared_stmt *ucql__prepared_lookup(ucql_session *s, const char *q, size_t
 /* lib/session.c */
 int ucql__session_version(const ucql_session *s);
 void ucql__session_set_keyspace(ucql_session *s, ucql_bytes ks);
+void ucql__keyspace_name(const char *cql, char *out, size_t cap);
 void ucql__session_keyspace(ucql_session *s, char *out, size_t cap, uint64_t *gen);
 uint64_t ucql__now_ns(void);
 void ucql__session_shard_event(ucql_session *s);

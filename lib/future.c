@@ -205,11 +205,16 @@ void ucql__future_complete(ucql_future *f, int kind, void *value, int err_code,
 	if (err_code)
 		copy_msg(f->msg, err_msg ? err_msg : ucql_err_str(err_code));
 	atomic_store_explicit(&f->value, value, memory_order_relaxed);
+	/* CB_COMPLETED before COMPLETE: a thread that saw the future complete
+	 * (ucql_future_wait returned) and then sets a callback must find
+	 * CB_COMPLETED and run it at once on its own thread, as future.h
+	 * promises — not leave it to us. A setter that finds CB_COMPLETED
+	 * before COMPLETE waits for COMPLETE (a few instructions away). */
+	uint32_t c = atomic_fetch_or_explicit(&f->cb, CB_COMPLETED, memory_order_acq_rel);
 	/* Release: the outcome above is visible to whoever sees COMPLETE. */
 	uint32_t s = atomic_fetch_or_explicit(&f->state, ST_COMPLETE, memory_order_release);
 	if (s & ST_WAITER)
 		ucql__futex_wake(&f->state, INT_MAX);
-	uint32_t c = atomic_fetch_or_explicit(&f->cb, CB_COMPLETED, memory_order_acq_rel);
 	if (c & CB_READY)
 		f->fn(f, f->ud); /* the setter came first: ours to call */
 	/* f stays valid through the callback (it may free the user's
@@ -349,7 +354,12 @@ int ucql_future_set_callback(ucql_future *f, ucql_future_fn fn, void *ud)
 	f->ud = ud;
 	/* acq_rel: releases fn/ud to the completer; acquires the outcome if
 	 * the completer came first (then it left the call to us). */
-	if (atomic_fetch_or_explicit(&f->cb, CB_READY, memory_order_acq_rel) & CB_COMPLETED)
+	if (atomic_fetch_or_explicit(&f->cb, CB_READY, memory_order_acq_rel) & CB_COMPLETED) {
+		/* the completer is between its two stores: wait for COMPLETE so
+		 * that fn sees the outcome */
+		while (!(atomic_load_explicit(&f->state, memory_order_acquire) & ST_COMPLETE))
+			;
 		fn(f, ud); /* f is not touched after this: fn may free it */
+	}
 	return 0;
 }

@@ -384,9 +384,12 @@ int ucql__req_encode_prepare(ucql__req *r, int version, const char *cql, size_t 
 	ucql_prepare m;
 	memset(&m, 0, sizeof m);
 	m.query = ucql_bytes_of(cql, len);
+	char name[256];
 	if (keyspace && *keyspace && version >= 5) {
+		/* keyspace is CQL text (possibly quoted); the field wants the name */
+		ucql__keyspace_name(keyspace, name, sizeof name);
 		m.flags = UCQL_PREPARE_KEYSPACE;
-		m.keyspace = ucql_bytes_str(keyspace);
+		m.keyspace = ucql_bytes_str(name);
 	}
 	rc = ucql_prepare_encode(&w, version, &m);
 	if (rc)

@@ -25,17 +25,51 @@ void ucql__session_keyspace(ucql_session *s, char *out, size_t cap, uint64_t *ge
 }
 
 /* A USE succeeded somewhere: every connection of every shard must follow
- * (they compare generations before sending). */
+ * (they compare generations before sending). The server names the
+ * keyspace exactly; we keep it as a quoted CQL identifier (inner quotes
+ * doubled), ready for `USE %s`. */
 void ucql__session_set_keyspace(ucql_session *s, ucql_bytes ks)
 {
+	char q[sizeof s->keyspace];
+	size_t n = 0;
+	q[n++] = '"';
+	for (size_t i = 0; i < ks.len && n + 3 < sizeof q; i++) {
+		if (ks.p[i] == '"')
+			q[n++] = '"';
+		q[n++] = (char)ks.p[i];
+	}
+	q[n++] = '"';
+	q[n] = 0;
 	pthread_mutex_lock(&s->mu);
-	size_t n = ks.len < sizeof s->keyspace - 1 ? ks.len : sizeof s->keyspace - 1;
-	if (strlen(s->keyspace) != n || memcmp(s->keyspace, ks.p, n) != 0) {
-		memcpy(s->keyspace, ks.p, n);
-		s->keyspace[n] = 0;
+	if (strcmp(s->keyspace, q) != 0) {
+		memcpy(s->keyspace, q, n + 1);
 		atomic_fetch_add_explicit(&s->ks_gen, 1, memory_order_release);
 	}
 	pthread_mutex_unlock(&s->mu);
+}
+
+/* The keyspace's name from its CQL text: a quoted identifier unquoted
+ * (doubled quotes undone), an unquoted one lower-cased, as CQL reads
+ * them (v5 PREPARE and QUERY take the name itself). */
+void ucql__keyspace_name(const char *cql, char *out, size_t cap)
+{
+	size_t n = 0;
+	if (!cap)
+		return;
+	if (cql[0] == '"') {
+		for (size_t i = 1; cql[i] && n + 1 < cap; i++) {
+			if (cql[i] == '"') {
+				if (cql[i + 1] != '"')
+					break;
+				i++;
+			}
+			out[n++] = cql[i];
+		}
+	} else {
+		for (size_t i = 0; cql[i] && n + 1 < cap; i++)
+			out[n++] = (char)(cql[i] >= 'A' && cql[i] <= 'Z' ? cql[i] + 32 : cql[i]);
+	}
+	out[n] = 0;
 }
 
 int ucql__session_version(const ucql_session *s)

@@ -589,6 +589,7 @@ int ucql_statement_batch_add(ucql_statement *batch, const ucql_statement *child)
 		ucql_write_long_string(&w, ucql_bytes_of(child->query, child->query_len));
 	}
 	ucql_write_short(&w, (uint16_t)child->n_values);
+	int unset = 0;
 	for (size_t i = 0; i < child->n_values; i++) {
 		if (child->vals[i].off == UNBOUND) {
 			if (child->kind != UCQL__STMT_PREPARED) {
@@ -596,8 +597,11 @@ int ucql_statement_batch_add(ucql_statement *batch, const ucql_statement *child)
 				return UCQL_E_INVALID_ARG;
 			}
 			ucql_write_value(&w, ucql_value_unset());
+			unset = 1;
 		} else {
-			ucql_write_raw(&w, child->blob.p + child->vals[i].off, child->vals[i].len);
+			const uint8_t *v = child->blob.p + child->vals[i].off;
+			unset |= (int32_t)ucql__be32(v) == UCQL_UNSET;
+			ucql_write_raw(&w, v, child->vals[i].len);
 		}
 	}
 	if (w.err) {
@@ -613,8 +617,8 @@ int ucql_statement_batch_add(ucql_statement *batch, const ucql_statement *child)
 		}
 		batch->children_prep = cp;
 		cp[batch->n_children_prep++] = ucql__prepared_ref(child->prep);
-		batch->has_unset |= 1;
 	}
+	batch->has_unset |= unset; /* v3 has no unset values (§4.1.7) */
 	b->len += w.len;
 	batch->batch_count++;
 	return 0;

@@ -230,7 +230,7 @@ static void on_send(ucql__conn *c, int res)
 
 /* ---- connecting and the handshake ------------------------------------- */
 
-static void arm_recv(ucql__conn *c)
+void ucql__conn_arm_recv(ucql__conn *c)
 {
 	struct io_uring_sqe *sqe = ucql__shard_sqe(c->sh);
 	if (!sqe) {
@@ -330,7 +330,7 @@ static void on_connected(ucql__conn *c, int res)
 		return;
 	}
 	c->state = UCQL__CONN_HANDSHAKE;
-	arm_recv(c);
+	ucql__conn_arm_recv(c);
 	c->hs_step = HS_OPTIONS;
 	send_handshake(c, UCQL_OP_OPTIONS, NULL, 0);
 }
@@ -363,9 +363,9 @@ static void become_ready(ucql__conn *c)
 	ucql__session_keyspace(s, ks, sizeof ks, &gen);
 	if (ks[0] && c->ks_gen != gen) {
 		/* USE before any request: the connection joins the session's
-		 * keyspace (quoted: the name is case-sensitive as given) */
+		 * keyspace (kept as CQL text: quoted when case matters) */
 		char q[300];
-		snprintf(q, sizeof q, "USE \"%s\"", ks);
+		snprintf(q, sizeof q, "USE %s", ks);
 		uint8_t body[400];
 		ucql_writer w;
 		ucql_writer_init(&w, body, sizeof body);
@@ -610,8 +610,10 @@ void ucql__conn_on_timeout(ucql__conn *c, ucql__req *r)
 	 * half of them, start over on a new connection (closing is the only
 	 * way to make late answers impossible), as the Java driver does. */
 	int max = c->sh->s->v->max_in_flight_per_connection;
-	if (c->orphans > (max > 2 ? max / 2 : 1))
+	if (c->orphans > (max > 2 ? max / 2 : 1)) {
+		c->reconnect_now = 1; /* a replacement, not a node failure */
 		ucql__conn_fail(c, UCQL_E_CONNECTION, "too many requests timed out without an answer");
+	}
 }
 
 /* ---- input ---------------------------------------------------------------- */
@@ -620,17 +622,35 @@ static void on_frame(ucql__conn *c, ucql__rbuf *rb, const uint8_t *p, size_t len
 {
 	ucql_frame f;
 	uint32_t maxb = (uint32_t)c->sh->s->v->max_frame_size;
-	int r = ucql_frame_decode(p, len, maxb, &f);
 	ucql__rbuf *hold = NULL;
+	ucql_shard *sh = c->sh;
+	if (rb && rb->kind == UCQL__RB_PROVIDED && sh->bufs_out * 4 >= sh->nbufs * 3 &&
+	    c->state == UCQL__CONN_READY) {
+		/* Receive buffers are running out (results pin them): copy this
+		 * frame out so that its result pins only its own bytes and the
+		 * buffer can go back to the kernel. Allocates, but only while
+		 * the application holds on to many results. */
+		hold = ucql__rbuf_exact(sh, len);
+		if (hold) {
+			memcpy(hold->data, p, len);
+			p = hold->data;
+			rb = hold;
+		}
+	}
+	int r = ucql_frame_decode(p, len, maxb, &f);
 	if (r >= 0 && !f.parsed) {
 		size_t sz;
 		r = ucql_frame_decompressed_size(&f, maxb, &sz);
 		if (!r) {
-			hold = ucql__rbuf_heap(c->sh, sz ? sz : 1);
-			if (!hold)
+			ucql__rbuf *d = ucql__rbuf_heap(c->sh, sz ? sz : 1);
+			if (!d) {
 				r = UCQL_E_NOMEM;
-			else
-				r = ucql_frame_decompress(&f, hold->data, hold->cap, maxb);
+			} else {
+				r = ucql_frame_decompress(&f, d->data, d->cap, maxb);
+				if (hold)
+					ucql__rbuf_release(hold);
+				hold = d;
+			}
 		}
 		rb = hold;
 	}
@@ -823,6 +843,7 @@ static void on_recv(ucql__conn *c, struct io_uring_cqe *cqe)
 		unsigned bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
 		ucql__rbuf *rb = &sh->rbufs[bid];
 		atomic_store_explicit(&rb->refs, 1, memory_order_relaxed);
+		sh->bufs_out++;
 		ucql__metric_add(&sh->m.bytes_in, (uint64_t)res);
 		if (c->state == UCQL__CONN_HANDSHAKE || c->state == UCQL__CONN_READY)
 			on_bytes(c, rb, rb->data, (size_t)res);
@@ -838,10 +859,22 @@ static void on_recv(ucql__conn *c, struct io_uring_cqe *cqe)
 		return;
 	c->recv_armed = 0;
 	c->ops--;
+	if (c->state != UCQL__CONN_HANDSHAKE && c->state != UCQL__CONN_READY)
+		return;
+	if (res == -ENOBUFS && sh->bufs_out >= sh->nbufs) {
+		/* every buffer is pinned by results the application holds:
+		 * re-arming now would only fail again (a busy loop). Wait for
+		 * the next buffer given back (ucql__shard_feed_starved). */
+		if (!c->starving) {
+			c->starving = 1;
+			c->starved_next = sh->starved;
+			sh->starved = c;
+		}
+		return;
+	}
 	/* the multishot ended for lack of buffers or a CQ overflow: re-arm */
-	if ((c->state == UCQL__CONN_HANDSHAKE || c->state == UCQL__CONN_READY) &&
-	    (res > 0 || res == -ENOBUFS))
-		arm_recv(c);
+	if (res > 0 || res == -ENOBUFS)
+		ucql__conn_arm_recv(c);
 }
 
 void ucql__conn_on_cqe(ucql__conn *c, int op, struct io_uring_cqe *cqe)
@@ -919,6 +952,14 @@ void ucql__conn_fail(ucql__conn *c, int err, const char *why)
 	if (c->ss_env)
 		munmap(c->ss_env, c->ss_env_cap);
 	c->ss_work = c->ss_env = NULL;
+	if (c->starving) {
+		ucql__conn **pp = &c->sh->starved;
+		while (*pp && *pp != c)
+			pp = &(*pp)->starved_next;
+		if (*pp)
+			*pp = c->starved_next;
+		c->starving = 0;
+	}
 	if (c->auth_state && c->sh->s->v->has_authenticator && c->sh->s->v->authenticator.free_state)
 		c->sh->s->v->authenticator.free_state(c->sh->s->v->authenticator.ud, c->auth_state);
 	c->auth_state = NULL;

@@ -22,6 +22,9 @@ static void give_back(ucql_shard *sh, ucql__rbuf *rb)
 	if (rb->kind == UCQL__RB_PROVIDED) {
 		io_uring_buf_ring_add(sh->br, rb->data, (unsigned)sh->bufsz, rb->bid, sh->br_mask, 0);
 		io_uring_buf_ring_advance(sh->br, 1);
+		sh->bufs_out--;
+		if (sh->starved)
+			ucql__shard_feed_starved(sh);
 		return;
 	}
 	if (rb->cap == sh->bufsz && sh->heap_free_n < HEAP_CACHE_MAX) {
@@ -78,6 +81,25 @@ void ucql__rbuf_drain_returned(ucql_shard *sh)
 		give_back(sh, rb);
 		rb = nx;
 	}
+}
+
+/* A chunk of exactly len bytes, never cached: for copies made under
+ * receive-buffer pressure, where a cached chunk (recv.buffer_size) per
+ * small result would waste what we are short of. */
+ucql__rbuf *ucql__rbuf_exact(ucql_shard *sh, size_t len)
+{
+	ucql__rbuf *rb = malloc(sizeof *rb + (len ? len : 1));
+	if (!rb)
+		return NULL;
+	rb->data = (uint8_t *)(rb + 1);
+	rb->cap = len;
+	rb->kind = UCQL__RB_HEAP;
+	rb->bid = 0;
+	rb->sh = sh;
+	rb->next = NULL;
+	sh->heap_out++;
+	atomic_store_explicit(&rb->refs, 1, memory_order_relaxed);
+	return rb;
 }
 
 ucql__rbuf *ucql__rbuf_heap(ucql_shard *sh, size_t len)

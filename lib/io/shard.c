@@ -201,7 +201,7 @@ static int any_connecting(const ucql_shard *sh)
 {
 	for (int i = 0; i < sh->nconns; i++) {
 		int st = sh->conns[i]->state;
-		if (st == UCQL__CONN_CONNECTING || st == UCQL__CONN_HANDSHAKE)
+		if (st == UCQL__CONN_CONNECTING || st == UCQL__CONN_HANDSHAKE || sh->conns[i]->reconnect_now)
 			return 1;
 		if (!sh->conns[i]->ever_tried)
 			return 1;
@@ -324,7 +324,7 @@ static void start_use(ucql_shard *sh, ucql__conn *c)
 	ucql__session_keyspace(sh->s, ks, sizeof ks, &gen);
 	ucql__req *u = ucql__req_get(sh);
 	char q[300];
-	snprintf(q, sizeof q, "USE \"%s\"", ks);
+	snprintf(q, sizeof q, "USE %s", ks);
 	if (!u || ucql__req_encode_query(u, c->version, q, strlen(q))) {
 		if (u)
 			ucql__req_unref(u);
@@ -576,6 +576,12 @@ void ucql__shard_conn_closed(ucql_shard *sh, ucql__conn *c)
 {
 	if (sh->bootstrap || atomic_load_explicit(&sh->stop, memory_order_relaxed))
 		return;
+	if (c->reconnect_now) {
+		/* replacing a connection the node still serves: at once */
+		c->reconnect_now = 0;
+		ucql__conn_start(c);
+		return;
+	}
 	/* exponential backoff with jitter, from reconnect.base_delay_ms up to
 	 * reconnect.max_delay_ms */
 	const ucql__cfg *v = sh->s->v;
@@ -585,6 +591,22 @@ void ucql__shard_conn_closed(ucql_shard *sh, ucql__conn *c)
 	ucql__wheel_add(&sh->wheel, &c->retry_timer, sh->now_ns + (uint64_t)(d + jitter) * 1000000u);
 	int next = d * 2;
 	c->reconnect_delay_ms = next > v->reconnect_max_delay_ms ? v->reconnect_max_delay_ms : next;
+}
+
+/* A provided buffer came back: connections whose receive stopped for lack
+ * of buffers start again. */
+void ucql__shard_feed_starved(ucql_shard *sh)
+{
+	ucql__conn *c = sh->starved;
+	sh->starved = NULL;
+	while (c) {
+		ucql__conn *nx = c->starved_next;
+		c->starving = 0;
+		c->starved_next = NULL;
+		if ((c->state == UCQL__CONN_READY || c->state == UCQL__CONN_HANDSHAKE) && !c->recv_armed)
+			ucql__conn_arm_recv(c);
+		c = nx;
+	}
 }
 
 /* ---- the loop ------------------------------------------------------------------ */

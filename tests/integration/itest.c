@@ -194,6 +194,45 @@ void it_node_state(ucql_session *admin, int node, const char *state)
 	}
 }
 
+typedef struct node_probe {
+	_Atomic int done;
+	_Atomic int node; /* N of 127.0.0.N that answered, 0 none */
+} node_probe;
+
+static void on_node_probe(ucql_resultset *rs, void *ud)
+{
+	node_probe *p = ud;
+	const char *n = ucql_resultset_node(rs);
+	if (!ucql_resultset_error_code(rs) && !strncmp(n, "127.0.0.", 8))
+		atomic_store(&p->node, atoi(n + 8));
+	atomic_store(&p->done, 1);
+}
+
+void it_wait_nodes(ucql_session *s, int nodes)
+{
+	ucql_statement *st = ucql_statement_new("SELECT release_version FROM system.local", 0);
+	int64_t deadline = it_now_ms() + 10000;
+	for (unsigned sh = 0; sh < ucql_session_shard_count(s); sh++) {
+		uint64_t seen = 0, all = (nodes >= 64 ? ~0ull : (1ull << nodes) - 1) << 1;
+		while ((seen & all) != all) {
+			cr_assert_lt(it_now_ms(), deadline, "shard %u: nodes seen 0x%llx of 0x%llx", sh,
+				     (unsigned long long)seen, (unsigned long long)all);
+			node_probe p;
+			atomic_init(&p.done, 0);
+			atomic_init(&p.node, 0);
+			cr_assert_eq(ucql_shard_execute(ucql_session_shard(s, sh), st, on_node_probe, &p), 0);
+			while (!atomic_load(&p.done))
+				usleep(100);
+			int n = atomic_load(&p.node);
+			if (n > 0 && n < 64)
+				seen |= 1ull << n;
+			else
+				usleep(1000);
+		}
+	}
+	ucql_statement_free(st);
+}
+
 int64_t it_now_ms(void)
 {
 	struct timespec ts;

@@ -39,7 +39,8 @@ void it_leak_check(void);
 
 /* A config for m: contact point 127.0.0.1, m's port, `shards` shards (not
  * pinned: the machine is shared), request timeout 10 s, connect timeout
- * 10 s, log level error. The caller frees it. */
+ * 10 s, log level error (environment ITEST_LOG=warn|info|debug shows the
+ * driver's log). The caller frees it. */
 ucql_config *it_config(const it_mock *m, int shards);
 /* Sets one setting, asserting it is accepted. */
 void it_set(ucql_config *c, const char *name, const char *value);
@@ -68,6 +69,11 @@ void it_keyspace(ucql_session *s, const char *ks, int rf);
  * (bounded) until it reads back so: the UPDATE's own reply is lost when
  * it went to the node being set down, so a connection error is retried. */
 void it_node_state(ucql_session *admin, int node, const char *state);
+
+/* Waits (bounded: 10 s) until every shard of s has had a request
+ * answered by each node 1..nodes: ucql_session_connect returns once each
+ * shard has one ready connection, the others may still be opening. */
+void it_wait_nodes(ucql_session *s, int nodes);
 
 /* Monotonic milliseconds (bounds on polling loops only). */
 int64_t it_now_ms(void);

@@ -51,6 +51,7 @@ static void good_credentials(const char *version)
 	if (version[0] != '0')
 		cr_assert_eq(ucql_session_protocol_version(s), version[0] - '0');
 	/* every connection authenticated: requests reach both nodes */
+	it_wait_nodes(s, 2);
 	int seen[3] = { 0 };
 	for (int i = 0; i < 40; i++) {
 		ucql_resultset *rs = it_query(s, "SELECT release_version FROM system.local");

@@ -142,10 +142,10 @@ Test(batch, simple_only_v3, .timeout = 60)
 	batches("3", 0);
 }
 
-/* BUG: ucql_statement_batch_add sets batch->has_unset for every prepared
+/* Regression test (fixed): ucql_statement_batch_add sets batch->has_unset for every prepared
  * child (lib/statement.c, `batch->has_unset |= 1`), and a v3 session then
  * refuses the batch with UCQL_E_INVALID_ARG although nothing is unset. */
-Test(batch, logged_unlogged_counter_v3, .timeout = 60, .disabled = true)
+Test(batch, logged_unlogged_counter_v3, .timeout = 60)
 {
 	batches("3", 1);
 }

@@ -26,6 +26,7 @@ static ucql_session *connect_v(const it_mock *m, const char *version, const char
 /* Requests reach every node, and succeed. */
 static void use_every_node(ucql_session *s, int nodes)
 {
+	it_wait_nodes(s, nodes);
 	int seen[8] = { 0 };
 	for (int i = 0; i < 60; i++) {
 		ucql_resultset *rs = it_query(s, "SELECT release_version FROM system.local");

@@ -122,6 +122,7 @@ Test(node_down, node_down_mid_load, .timeout = 120)
 	ucql_session *s = it_connect(cfg);
 	ucql_config_free(cfg);
 	cr_assert_eq(ucql_session_node_count(s), 3);
+	it_wait_nodes(s, 3);
 	ucql_session *admin = it_session(&m, 1);
 	it_keyspace(admin, "ks", 3);
 	it_exec(admin, "CREATE TABLE ks.t (k int PRIMARY KEY, v int)");

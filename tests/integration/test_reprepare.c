@@ -20,6 +20,8 @@ static ucql_session *setup(it_mock *m, int nodes)
 	it_set(cfg, "reconnect.max_delay_ms", "200");
 	ucql_session *s = it_connect(cfg);
 	ucql_config_free(cfg);
+	/* every node reachable first: PREPARE goes to the ready ones */
+	it_wait_nodes(s, nodes);
 	it_keyspace(s, "ks", nodes);
 	it_exec(s, "CREATE TABLE ks.t (k int PRIMARY KEY, v text)");
 	it_exec(s, "INSERT INTO ks.t (k, v) VALUES (1, 'one')");

@@ -274,14 +274,14 @@ Test(timeout, many_orphans_replace_the_connection, .timeout = 60)
 	many_orphans(0);
 }
 
-/* BUG: between the driver closing the orphan-laden connection and the
+/* Regression test (fixed): between the driver closing the orphan-laden connection and the
  * reconnect timer (reconnect.base_delay_ms) firing, the shard has no
  * connection that is READY or CONNECTING, so take() in lib/io/shard.c
  * fails every new request at once with UCQL_E_NO_HOSTS instead of
  * queueing it for the replacement connection it is about to open
  * (any_connecting() does not count a DOWN connection whose reconnect
  * timer is armed). */
-Test(timeout, requests_right_after_replacement_wait, .timeout = 60, .disabled = true)
+Test(timeout, requests_right_after_replacement_wait, .timeout = 60)
 {
 	many_orphans(1);
 }

@@ -84,6 +84,7 @@ Test(use, unqualified_names_on_every_shard_and_connection, .timeout = 60)
 	ucql_metrics before[2];
 	for (int i = 0; i < 2; i++)
 		ucql_session_metrics(s, i, &before[i]);
+	it_wait_nodes(s, 3);
 	use_ctx c1;
 	memset(&c1, 0, sizeof c1);
 	c1.want = 100;
@@ -148,6 +149,7 @@ static void config_keyspace(const char *version)
 	it_set(cfg, "protocol.version", version);
 	ucql_session *s = it_connect(cfg);
 	ucql_config_free(cfg);
+	it_wait_nodes(s, 3);
 	use_ctx c;
 	memset(&c, 0, sizeof c);
 	c.want = 7;

@@ -52,6 +52,7 @@ enum {
 	M_CALLBACK_THEN_FREE, /* set callback, free f at once: callback still runs */
 	M_SHORT_TIMEOUTS,   /* wait_for(1 µs) until done */
 	M_PREPARED_ERROR,   /* a failed prepare: code and message */
+	M_WAIT_THEN_CALLBACK, /* wait, then set a callback: it runs at once, here */
 	M_COUNT
 };
 
@@ -62,11 +63,13 @@ struct item {
 	_Atomic int cb_code;
 	int mode;
 	int user_errors;
+	pthread_t cb_thread; /* where the callback ran */
 };
 
 static void on_done(ucql_future *f, void *ud)
 {
 	struct item *it = ud;
+	it->cb_thread = pthread_self();
 	atomic_store(&it->cb_code, ucql_future_error_code(f));
 	atomic_fetch_add(&it->cb_calls, 1);
 	if (it->mode == M_CALLBACK_FREE) {
@@ -133,6 +136,16 @@ static void user(struct item *it)
 		ucql_future_free(f);
 		break;
 	}
+	case M_WAIT_THEN_CALLBACK:
+		/* future.h: set on a complete future, the callback runs at
+		 * once on the caller's thread — also right after the wake-up,
+		 * while the completer may still be inside its complete call. */
+		rc = ucql_future_wait(f);
+		if (rc != 0 || ucql_future_set_callback(f, on_done, it) != 0 ||
+		    atomic_load(&it->cb_calls) != 1 || !pthread_equal(it->cb_thread, pthread_self()))
+			it->user_errors++;
+		ucql_future_free(f);
+		break;
 	case M_PREPARED_ERROR:
 		rc = ucql_future_wait(f);
 		if (rc != UCQL_E_SYNTAX || strcmp(ucql_future_error_message(f), "bad cql") != 0 ||
@@ -202,7 +215,8 @@ static void mixed_modes(void)
 			pthread_join(ut[u], NULL);
 		for (size_t i = 0; i < n; i++) {
 			struct item *it = &items[i];
-			int want_cb = it->mode == M_CALLBACK_FREE || it->mode == M_CALLBACK_THEN_FREE;
+			int want_cb = it->mode == M_CALLBACK_FREE || it->mode == M_CALLBACK_THEN_FREE ||
+				      it->mode == M_WAIT_THEN_CALLBACK;
 			int want_freed = it->mode == M_PREPARED_ERROR ? 0 : 1;
 			CHECK(it->user_errors == 0, "item %zu mode %d: %d user errors", i, it->mode,
 			      it->user_errors);

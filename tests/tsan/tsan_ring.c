@@ -341,9 +341,9 @@ static void *bench_producer(void *arg)
 		while (ucql__sring_push(b->q, (void *)(uintptr_t)(i + 1)) != 0)
 			ucql__cpu_relax();
 		if (b->burst && (i + 1) % b->burst == 0) {
-			int64_t until = ucql__mono_ns() + (int64_t)b->pause_ns;
-			while (ucql__mono_ns() < until)
-				ucql__cpu_relax();
+			/* pacing, not synchronisation: the producer idles */
+			struct timespec ts = { 0, (long)b->pause_ns };
+			nanosleep(&ts, NULL);
 		}
 	}
 	return NULL;
@@ -375,8 +375,12 @@ static void bench_one(int producers, uint64_t per, uint32_t burst, uint64_t paus
 		uint32_t n = ucql__sring_pop(&q, out, 64);
 		got += n;
 		batches += n != 0;
-		if (n != 0 || spin_ns < 0)
+		if (n != 0)
 			continue;
+		if (spin_ns < 0) {
+			ucql__cpu_relax(); /* as a polling shard would */
+			continue;
+		}
 		int64_t until = ucql__mono_ns() + spin_ns;
 		while (spin_ns > 0 && (n = ucql__sring_pop(&q, out, 64)) == 0 && ucql__mono_ns() < until)
 			ucql__cpu_relax();
@@ -432,6 +436,39 @@ static void bench_same_thread(uint32_t burst)
 	ucql__sring_destroy(&q);
 }
 
+static _Atomic uint64_t pp_word;
+
+static void *pp_peer(void *arg)
+{
+	uint64_t n = (uint64_t)(uintptr_t)arg;
+	for (uint64_t i = 1; i <= n; i++) {
+		while (atomic_load_explicit(&pp_word, memory_order_acquire) != 2 * i - 1)
+			ucql__cpu_relax();
+		atomic_store_explicit(&pp_word, 2 * i, memory_order_release);
+	}
+	return NULL;
+}
+
+/* A cache line bounced between two threads: how busy the machine is (on
+ * an idle 2-vCPU VM ~0.2-0.5 µs; far more when other processes compete
+ * for the CPUs, and then every cross-thread figure below suffers). */
+static void bench_pingpong(void)
+{
+	uint64_t n = 100000;
+	pthread_t t;
+	atomic_store(&pp_word, 0);
+	int64_t t0 = ucql__mono_ns();
+	pthread_create(&t, NULL, pp_peer, (void *)(uintptr_t)n);
+	for (uint64_t i = 1; i <= n; i++) {
+		atomic_store_explicit(&pp_word, 2 * i - 1, memory_order_release);
+		while (atomic_load_explicit(&pp_word, memory_order_acquire) != 2 * i)
+			ucql__cpu_relax();
+	}
+	pthread_join(t, NULL);
+	printf("  cache-line round trip between two threads: %.2f us\n",
+	       (double)(ucql__mono_ns() - t0) / (double)n / 1000.0);
+}
+
 static int bench(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -444,6 +481,7 @@ static int bench(void)
 		fclose(la);
 	}
 	printf("%s", buf);
+	bench_pingpong();
 	bench_same_thread(1);
 	bench_same_thread(64);
 	printf("submission ring, capacity 1024, consumer pops up to 64 at a time (wall clock; "
@@ -460,6 +498,7 @@ static int bench(void)
 		bench_one(1, 2000 * (uint64_t)bursts[i], bursts[i], 200000, 0);
 		bench_one(1, 2000 * (uint64_t)bursts[i], bursts[i], 200000, 20000);
 	}
+	bench_pingpong();
 	return 0;
 }
 

@@ -157,10 +157,15 @@ Test(prepared, a_new_id_for_the_same_text_is_a_new_entry)
 
 Test(prepared, the_cache_is_per_keyspace)
 {
+	/* (the session keeps the keyspace in its own form: compare with it) */
+	char ks1[sizeof sess->keyspace], ks2[sizeof sess->keyspace];
 	ucql__session_set_keyspace(sess, S("ks1"));
+	memcpy(ks1, sess->keyspace, sizeof ks1);
+	cr_assert_not_null(strstr(ks1, "ks1"));
 	ucql_prepared_stmt *p = fx_prepare(sess, "SELECT * FROM t", "a", NULL, 0, columns, 2);
-	cr_assert_str_eq(p->keyspace, "ks1");
+	cr_assert_str_eq(p->keyspace, ks1);
 	ucql__session_set_keyspace(sess, S("ks2"));
+	memcpy(ks2, sess->keyspace, sizeof ks2);
 	cr_assert_null(ucql__prepared_lookup(sess, "SELECT * FROM t", 15), "t is another table here");
 	ucql_prepared_stmt *byid = ucql__prepared_find_id(sess, S("a"));
 	cr_assert_eq(byid, p, "ids are the server's: found in any keyspace");
@@ -168,7 +173,7 @@ Test(prepared, the_cache_is_per_keyspace)
 	/* the same text prepared in ks2 (same id from this server) is another entry */
 	ucql_prepared_stmt *p2 = fx_prepare(sess, "SELECT * FROM t", "a", NULL, 0, columns, 2);
 	cr_assert_neq(p2, p);
-	cr_assert_str_eq(p2->keyspace, "ks2");
+	cr_assert_str_eq(p2->keyspace, ks2);
 	cr_assert_eq(cache_len(sess), 2);
 	ucql__session_set_keyspace(sess, S("ks1"));
 	ucql_prepared_stmt *q = ucql__prepared_lookup(sess, "SELECT * FROM t", 15);

@@ -228,6 +228,56 @@ Test(statement, rebinding_an_index_replaces_the_value)
 	ucql_statement_free(st);
 }
 
+Test(statement, rebinding_no_longer_value_is_in_place)
+{
+	ucql_statement *st = ucql_statement_new("q", 3);
+	cr_assert_eq(ucql_statement_bind_int32(st, 0, 1), 0);
+	cr_assert_eq(ucql_statement_bind_string(st, 1, "abc"), 0);
+	cr_assert_eq(ucql_statement_bind_int32(st, 2, 3), 0);
+	size_t len = st->blob.len;
+	cr_assert_eq(len, 8 + 7 + 8);
+	for (int32_t k = 0; k < 1000; k++)
+		cr_assert_eq(ucql_statement_bind_int32(st, 0, k), 0);
+	cr_assert_eq(st->blob.len, len, "the same size rebinds in place");
+	ASSERT_BOUND(st, 0, "00000004000003e7");
+	cr_assert_eq(ucql_statement_bind_string(st, 1, "x"), 0);
+	cr_assert_eq(st->blob.len, len, "shorter too");
+	ASSERT_BOUND(st, 1, "0000000178");
+	cr_assert_eq(ucql_statement_bind_null(st, 1), 0);
+	ASSERT_BOUND(st, 1, "ffffffff");
+	ASSERT_BOUND(st, 0, "00000004000003e7");
+	ASSERT_BOUND(st, 2, "0000000400000003");
+	cr_assert_eq(st->live, 8 + 4 + 8);
+	ucql_statement_free(st);
+}
+
+Test(statement, rebinding_longer_values_stays_bounded)
+{
+	static uint8_t big[3000];
+	for (size_t i = 0; i < sizeof big; i++)
+		big[i] = (uint8_t)(i * 13);
+	ucql_statement *st = ucql_statement_new("q", 3);
+	cr_assert_eq(ucql_statement_bind_int32(st, 0, 7), 0);
+	cr_assert_eq(ucql_statement_bind_int32(st, 2, 9), 0);
+	size_t most = 0;
+	/* every value longer than the last: appended, old bytes left behind,
+	 * until the statement compacts them */
+	for (size_t n = 1; n <= sizeof big; n += 7) {
+		cr_assert_eq(ucql_statement_bind_blob(st, 1, big, n), 0);
+		ucql_bytes v = fx_bound(st, 1);
+		cr_assert_eq(v.len, 4 + n);
+		cr_assert_eq(ucql__be32(v.p), n);
+		cr_assert_arr_eq(v.p + 4, big, n);
+		ASSERT_BOUND(st, 0, "0000000400000007");
+		ASSERT_BOUND(st, 2, "0000000400000009");
+		cr_assert_eq(st->live, 8 + 8 + 4 + n);
+		if (st->blob.len > most)
+			most = st->blob.len;
+	}
+	cr_assert_leq(most, 2 * (8 + 8 + 4 + sizeof big) + 4096, "garbage is compacted away");
+	ucql_statement_free(st);
+}
+
 /* ---- prepared statements: markers and their types ------------------------------ */
 
 static const fx_col typed_markers[] = {
@@ -614,14 +664,9 @@ Test(statement, clear_values_unbinds_and_keeps_the_count)
 	ucql_prepared_stmt_free(p);
 }
 
-/* BUG: clear_values empties st->names but keeps n_named, so a named simple
- * statement cannot be bound afresh: the next bind_*_by_name finds no name
- * and appends a new index after the old (now unbound) ones, and encoding
- * then fails (UCQL_E_INVALID_ARG for the unbound values) or reads names
- * past st->names.len. Repro: bind_int32_by_name(st,"a",1);
- * clear_values(st); bind_int32_by_name(st,"a",2) → st->n_values is 2,
- * value 0 unbound. */
-Test(statement, clear_values_then_rebind_named_simple, .disabled = true)
+/* A named simple statement binds afresh after clear_values: the names
+ * stay, each at its index. */
+Test(statement, clear_values_then_rebind_named_simple)
 {
 	ucql_statement *st = ucql_statement_new("q", 0);
 	cr_assert_eq(ucql_statement_bind_int32_by_name(st, "a", 1), 0);

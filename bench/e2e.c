@@ -705,7 +705,7 @@ int main(int argc, char **argv)
 	printf("{\"mode\":\"%s\",\"op\":\"%s\",\"shards\":%u,\"concurrency\":%u,\"requests\":%" PRIu64
 	       ",\"protocol\":%d,\"wall_s\":%.3f,\"ops_per_s\":%.0f,\"cpu_user_s\":%.3f,"
 	       "\"cpu_sys_s\":%.3f,\"cpu_us_per_req\":%.3f,\"io_uring_enter_per_req\":%.5f,"
-	       "\"wakeups_per_req\":%.5f,\"allocs_per_req\":%.4f,\"errors\":%" PRIu64
+	       "\"wakeups_per_req\":%.5f,\"allocs_per_req\":%.6f,\"errors\":%" PRIu64
 	       ",\"empty_reads\":%" PRIu64 ",\"p50_us\":%.1f,\"p90_us\":%.1f,\"p99_us\":%.1f,"
 	       "\"p999_us\":%.1f,\"max_us\":%.1f}\n",
 	       mode_names[g.o.mode], g.o.write ? "write" : "read", ucql_session_shard_count(g.s),

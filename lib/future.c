@@ -358,7 +358,7 @@ int ucql_future_set_callback(ucql_future *f, ucql_future_fn fn, void *ud)
 		/* the completer is between its two stores: wait for COMPLETE so
 		 * that fn sees the outcome */
 		while (!(atomic_load_explicit(&f->state, memory_order_acquire) & ST_COMPLETE))
-			;
+			ucql__cpu_relax();
 		fn(f, ud); /* f is not touched after this: fn may free it */
 	}
 	return 0;

@@ -155,20 +155,13 @@ void ucql__future_set_spin_us(ucql_future *f, uint32_t spin_us)
 	f->spin_ns = spin_us > UINT32_MAX / 1000 ? UINT32_MAX : spin_us * 1000;
 }
 
-/* Weak references while lib/resultset.c and lib/prepared.c are not yet
- * part of the library (the shared library links with --no-undefined):
- * once they are, these resolve to them as usual and the two lines below
- * can go. */
-#pragma weak ucql_resultset_free
-#pragma weak ucql_prepared_stmt_free
-
 static void free_value(int kind, void *v)
 {
 	if (!v)
 		return;
-	if (kind == UCQL__FUT_RESULT && ucql_resultset_free)
+	if (kind == UCQL__FUT_RESULT)
 		ucql_resultset_free(v);
-	else if (kind == UCQL__FUT_PREPARED && ucql_prepared_stmt_free)
+	else if (kind == UCQL__FUT_PREPARED)
 		ucql_prepared_stmt_free(v);
 }
 

@@ -134,8 +134,10 @@ enum {
 	X("request.timestamps", client_timestamps, ENUM, "client", 0, 0,          \
 	  TIMESTAMPS, NONE,                                                         \
 	  "Who assigns write timestamps. `client`: the driver, from a clock that "  \
-	  "gives each request of a session a distinct, increasing microsecond "     \
-	  "value (protocol v3+ default timestamp). `server`: the coordinator "      \
+	  "gives the requests of each application thread strictly increasing "     \
+	  "microsecond values (protocol v3+ default timestamp; two threads may "    \
+	  "draw the same value, as with the Java driver's thread-local "           \
+	  "generator). `server`: the coordinator "                                   \
 	  "node. A statement may set its own (`ucql_statement_set_timestamp`).")    \
 	X("compression", compression_lz4, ENUM, "none", 0, 0, COMPRESSION, NONE,       \
 	  "Compression of frames (v3, v4) or segments (v5) on the wire: `none` "    \

@@ -422,6 +422,32 @@ int ucql__req_encode_query(ucql__req *r, int version, const char *cql, size_t le
 	return 0;
 }
 
+/* 1 if a raw values block holds an unset value (v3 has none). */
+static int has_unset(ucql_bytes raw, int named)
+{
+	ucql_value_iter it;
+	ucql_bytes name;
+	ucql_value v;
+	ucql_value_iter_init(&it, raw, named);
+	while (ucql_value_iter_next(&it, &name, &v))
+		if (v.len == UCQL_UNSET)
+			return 1;
+	return 0;
+}
+
+/* What the older version cannot say is an error, as ucql__req_encode
+ * would have answered for it (statement.h): a per-query keyspace below
+ * v5, unset values in v3. */
+static int downgradable(const ucql_query_params *p, int version)
+{
+	if (version < 5 && (p->flags & (UCQL_QP_KEYSPACE | UCQL_QP_NOW_IN_SECONDS)))
+		return UCQL_E_INVALID_ARG;
+	if (version < 4 && (p->flags & UCQL_QP_VALUES) &&
+	    has_unset(p->values_raw, (p->flags & UCQL_QP_NAMES) != 0))
+		return UCQL_E_INVALID_ARG;
+	return 0;
+}
+
 /*
  * Re-encodes a body for another protocol version (the session downgraded
  * while the request was queued): decode with the old version, encode with
@@ -460,31 +486,36 @@ int ucql__req_reencode(ucql__req *r, int version)
 	case UCQL_OP_QUERY: {
 		ucql_query q;
 		rc = ucql_query_decode(old, r->version, &q);
-		if (!rc) {
-			if (version < 5)
-				q.params.flags &= ~(uint32_t)(UCQL_QP_KEYSPACE | UCQL_QP_NOW_IN_SECONDS);
+		if (!rc)
+			rc = downgradable(&q.params, version);
+		if (!rc)
 			rc = ucql_query_encode(&w, version, &q);
-		}
 		break;
 	}
 	case UCQL_OP_EXECUTE: {
 		ucql_execute e;
 		rc = ucql_execute_decode(old, r->version, &e);
-		if (!rc) {
-			if (version < 5)
-				e.params.flags &= ~(uint32_t)(UCQL_QP_KEYSPACE | UCQL_QP_NOW_IN_SECONDS);
+		if (!rc)
+			rc = downgradable(&e.params, version);
+		if (!rc)
 			rc = ucql_execute_encode(&w, version, &e);
-		}
 		break;
 	}
 	case UCQL_OP_BATCH: {
 		ucql_batch b;
 		rc = ucql_batch_decode(old, r->version, &b);
-		if (!rc) {
-			if (version < 5)
-				b.flags &= ~(uint32_t)(UCQL_QP_KEYSPACE | UCQL_QP_NOW_IN_SECONDS);
-			rc = ucql_batch_encode(&w, version, &b);
+		if (!rc && version < 5 && (b.flags & (UCQL_QP_KEYSPACE | UCQL_QP_NOW_IN_SECONDS)))
+			rc = UCQL_E_INVALID_ARG;
+		if (!rc && version < 4) {
+			ucql_reader it;
+			ucql_batch_stmt bs;
+			ucql_batch_iter_init(&it, &b);
+			while (!rc && ucql_batch_next(&it, &bs))
+				if (has_unset(bs.values_raw, 0))
+					rc = UCQL_E_INVALID_ARG;
 		}
+		if (!rc)
+			rc = ucql_batch_encode(&w, version, &b);
 		break;
 	}
 	case UCQL_OP_PREPARE: {

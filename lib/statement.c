@@ -30,6 +30,8 @@ static ucql_statement *stmt_alloc(int kind)
 
 static int grow_vals(ucql_statement *st, size_t n)
 {
+	if (n > 65535) /* the [short] count of §4.1.4 */
+		return UCQL_E_INVALID_ARG;
 	if (n <= st->cap_values) {
 		for (size_t i = st->n_values; i < n; i++)
 			st->vals[i].off = UNBOUND;
@@ -37,8 +39,6 @@ static int grow_vals(ucql_statement *st, size_t n)
 			st->n_values = n;
 		return 0;
 	}
-	if (n > 65535)
-		return UCQL_E_INVALID_ARG;
 	size_t cap = st->cap_values ? st->cap_values * 2 : 8;
 	while (cap < n)
 		cap *= 2;
@@ -172,6 +172,10 @@ static int begin(ucql_statement *st, size_t i, size_t need, ucql_writer *w)
 	if (!st || st->kind == UCQL__STMT_BATCH)
 		return UCQL_E_INVALID_ARG;
 	if (st->kind == UCQL__STMT_PREPARED && i >= st->n_values)
+		return UCQL_E_INVALID_ARG;
+	/* a named simple statement: every value has a name (§4.1.4 flag
+	 * 0x40), so no positional value past the named ones */
+	if (st->kind == UCQL__STMT_SIMPLE && st->named && i >= st->n_named)
 		return UCQL_E_INVALID_ARG;
 	if (i >= st->n_values) {
 		int r = grow_vals(st, i + 1);
@@ -716,8 +720,9 @@ int ucql_statement_add_payload(ucql_statement *st, const char *key, ucql_bytes v
 		return UCQL_E_INVALID_ARG;
 	/* stored as the wire's [string][bytes] pairs, ready to copy */
 	size_t kl = strlen(key);
-	if (kl > 65535 || value.len > INT32_MAX ||
-	    ucql__buf_reserve(&st->payload, 2 + kl + 4 + value.len))
+	if (kl > 65535 || value.len > INT32_MAX)
+		return UCQL_E_INVALID_ARG;
+	if (ucql__buf_reserve(&st->payload, 2 + kl + 4 + value.len))
 		return UCQL_E_NOMEM;
 	ucql_writer w;
 	ucql_writer_init(&w, st->payload.p + st->payload.len, st->payload.cap - st->payload.len);

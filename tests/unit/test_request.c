@@ -752,13 +752,9 @@ Test(request, batch_with_prepared_children_v4_v5)
 	}
 }
 
-/* BUG: ucql_statement_batch_add sets batch->has_unset for every prepared
- * child (`batch->has_unset |= 1`), bound or not, so a v3 session refuses
- * every batch holding a prepared statement with UCQL_E_INVALID_ARG, although
- * v3 batches of fully bound prepared statements are valid. Repro: v3
- * session, prepared child with all markers bound, batch_add, encode →
- * UCQL_E_INVALID_ARG. */
-Test(request, v3_batch_with_bound_prepared_child, .disabled = true)
+/* v3 batches may hold prepared statements, as long as every marker is
+ * bound (v3 has no unset values). */
+Test(request, v3_batch_with_bound_prepared_child)
 {
 	ucql_session *s = fx_session(3, NULL);
 	ucql_prepared_stmt *p = fx_prepare(s, "INSERT INTO t (k, v) VALUES (?, ?)", "bp", kv_markers, 2,
@@ -797,14 +793,9 @@ Test(request, v3_batch_with_unbound_prepared_marker_is_refused)
 	fx_session_free(s);
 }
 
-/* BUG: an explicit unset value (ucql_statement_bind_unset) in a simple
- * child of a batch reaches a v3 body: batch_add copies the child's values
- * without noting the unset, ucql__req_encode checks only has_unset, and
- * ucql_batch_encode copies stmts_raw unvalidated — the server gets a v3
- * [value] of length -2 (a protocol error) instead of the client refusing
- * with UCQL_E_INVALID_ARG as for a QUERY. Repro: v3 session, child
- * "INSERT ?" with bind_unset(c, 0), batch_add, encode → 0. */
-Test(request, v3_batch_with_unset_value_is_refused, .disabled = true)
+/* An explicit unset value in a simple child cannot go into a v3 batch
+ * either. */
+Test(request, v3_batch_with_unset_value_is_refused)
 {
 	ucql_session *s = fx_session(3, NULL);
 	ucql_statement *c = ucql_statement_new("INSERT ?", 1);
@@ -1006,14 +997,14 @@ Test(request, reencode_keeps_the_custom_payload_until_v3)
 	fx_session_free(s);
 }
 
-/* BUG: re-encoding for v3 (a late protocol downgrade) copies the values
+/* Regression test (fixed): re-encoding for v3 (a late protocol downgrade) copies the values
  * block as is, so an unset value (bind_unset, or an unbound prepared
  * marker) encoded for v4 reaches a v3 server as a [value] of length -2 —
  * ucql__req_encode refuses the same statement on v3 with
  * UCQL_E_INVALID_ARG. Repro: v4 session, "INSERT ?, ?" with int and
  * bind_unset, encode, ucql__req_reencode(r, 3) → 0 and a v3 body with
  * fffffffe. */
-Test(request, reencode_unset_to_v3_is_refused, .disabled = true)
+Test(request, reencode_unset_to_v3_is_refused)
 {
 	ucql_session *s = fx_session(4, NULL);
 	ucql_statement *st = ucql_statement_new("INSERT ?, ?", 2);
@@ -1026,13 +1017,13 @@ Test(request, reencode_unset_to_v3_is_refused, .disabled = true)
 	fx_session_free(s);
 }
 
-/* BUG: re-encoding a v5 request for v4/v3 silently drops the per-query
+/* Regression test (fixed): re-encoding a v5 request for v4/v3 silently drops the per-query
  * keyspace (flag 0x80), so the statement runs in the connection's keyspace
  * instead of the one it named; statement.h says such a request fails with
  * UCQL_E_INVALID_ARG on v3/v4, as ucql__req_encode does. Repro: v5
  * session, set_keyspace(st, "other"), encode, ucql__req_reencode(r, 4) → 0
  * and the body has no keyspace. */
-Test(request, reencode_keyspace_below_v5_is_refused, .disabled = true)
+Test(request, reencode_keyspace_below_v5_is_refused)
 {
 	ucql_session *s = fx_session(5, NULL);
 	ucql_statement *st = ucql_statement_new("SELECT * FROM t", 0);

@@ -19,7 +19,6 @@ request failed or a read found no row, 3 on a time-out.
 """
 import argparse
 import json
-import os
 import resource
 import sys
 import threading

@@ -371,7 +371,9 @@ static int submit(ucql_session *s, ucql_shard *sh, const ucql_statement *st, ucq
 	r->cb = cb;
 	r->ud = ud;
 	r->fut = fut;
-	r->start_ns = ucql__now_ns();
+	/* on the shard's own thread (a callback resubmitting) the loop's
+	 * clock of this iteration is fresh enough and saves a clock read */
+	r->start_ns = ucql__cur_shard == sh ? sh->now_ns : ucql__now_ns();
 	rc = hand_off(sh, r);
 	if (rc) {
 		r->fut = NULL;
@@ -397,8 +399,11 @@ ucql_future *ucql_session_execute_future(ucql_session *s, const ucql_statement *
 	ucql_future *f = ucql__future_new();
 	if (!f)
 		return NULL;
+	/* A waiter spins at most 10 µs: a future's answer is a network round
+	 * trip away, so a longer spin mostly burns CPU (ucql-e2e --mode future
+	 * at concurrency 16: PERFORMANCE.md). */
 	if (s)
-		ucql__future_set_spin_us(f, (uint32_t)s->v->spin_us);
+		ucql__future_set_spin_us(f, (uint32_t)(s->v->spin_us < 10 ? s->v->spin_us : 10));
 	int rc = submit(s, NULL, st, NULL, NULL, f);
 	if (rc) {
 		ucql__future_complete(f, UCQL__FUT_RESULT, NULL, rc, NULL);

@@ -186,6 +186,11 @@ int ucql_session_connect(const ucql_config *cfg, ucql_session **out, char *err, 
 		return UCQL_E_INVALID_ARG;
 	}
 	*out = NULL;
+	if (ucql__on_shard_thread()) {
+		/* connecting drives temporary loops on this thread and waits */
+		snprintf(err, errlen, "ucql_session_connect called on a shard's thread");
+		return UCQL_E_WOULD_DEADLOCK;
+	}
 	ucql_session *s = calloc(1, sizeof *s);
 	if (!s)
 		return UCQL_E_NOMEM;
@@ -279,6 +284,12 @@ void ucql_session_close(ucql_session *s, int64_t timeout_ms)
 {
 	if (!s)
 		return;
+	if (ucql__cur_shard && ucql__cur_shard->s == s && ucql__cur_shard->thr_started) {
+		/* from one of its own callbacks: joining our own thread would
+		 * never return. Refuse loudly rather than hang. */
+		ucql__log(&s->log, UCQL_LOG_ERROR, "ucql_session_close called from a callback: ignored");
+		return;
+	}
 	atomic_store(&s->closing, 1);
 	stop_shards(s, timeout_ms);
 	session_free(s);

@@ -64,7 +64,9 @@ UCQL_API int ucql_session_connect(const ucql_config *cfg, ucql_session **out, ch
  * UCQL_E_CLOSED, closes connections, joins shard threads and frees the
  * session. Every callback has run when it returns. In embedded mode call
  * it from one thread after the shard owners stopped polling (it drives the
- * shards itself). NULL is a no-op. Not from a callback. */
+ * shards itself). NULL is a no-op. Not from a callback (logged as an error
+ * and ignored). Result sets and prepared statements may outlive the
+ * session (free them after, not during, the close). */
 UCQL_API void ucql_session_close(ucql_session *s, int64_t timeout_ms);
 
 /* The protocol version in use (3, 4 or 5). */

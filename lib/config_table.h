@@ -182,10 +182,14 @@ enum {
 	X("reconnect.max_delay_ms", reconnect_max_delay_ms, INT, "10000", 1,       \
 	  3600000, NONE, NONE,                                                      \
 	  "Upper bound in milliseconds of the reconnection delay.")                 \
-	X("spin.us", spin_us, INT, "50", 0, 100000, NONE, NONE,                     \
-	  "How long in microseconds an idle shard, or a thread waiting for a "     \
-	  "future, keeps checking for work before it sleeps. Spinning saves the "  \
-	  "wake-up latency at the cost of CPU; 0 = sleep at once.")                 \
+	X("spin.us", spin_us, INT, "0", 0, 100000, NONE, NONE,                      \
+	  "How long in microseconds an idle shard that other threads feed keeps "  \
+	  "checking its submission ring before it sleeps, and a thread waiting "   \
+	  "for a future keeps checking it (at most 10 us). Spinning can save a "   \
+	  "wake-up at the cost of CPU; 0 = sleep at once. The default is 0 "       \
+	  "because on the 2-vCPU machines we measure on, spinning cost more CPU "  \
+	  "per request than the wake-ups it saved (docs/PERFORMANCE.md, "          \
+	  "ucql-e2e --mode future).")                                               \
 	X("max_frame_size", max_frame_size, INT, "268435456", 65536, 268435456,    \
 	  NONE, NONE,                                                               \
 	  "Largest response body accepted, in bytes. A larger frame fails its "    \

@@ -83,7 +83,7 @@ Test(config, default_values_in_the_struct)
 	cr_assert_eq(v->recv_buffer_count, 64);
 	cr_assert_eq(v->reconnect_base_delay_ms, 100);
 	cr_assert_eq(v->reconnect_max_delay_ms, 10000);
-	cr_assert_eq(v->spin_us, 50);
+	cr_assert_eq(v->spin_us, 0);
 	cr_assert_eq(v->max_frame_size, 268435456);
 	cr_assert_eq(v->log_level, UCQL_LOG_WARN);
 	cr_assert_eq(v->max_in_flight_per_connection, 32768);
@@ -119,7 +119,7 @@ static const struct {
 	{ "recv.buffer_count", "32768", NULL },
 	{ "reconnect.base_delay_ms", "600000", NULL },
 	{ "reconnect.max_delay_ms", "3600000", NULL },
-	{ "spin.us", "0", NULL },
+	{ "spin.us", "100000", NULL },
 	{ "max_frame_size", "65536", NULL },
 	{ "log.level", "DEBUG", "debug" },
 	{ "request.max_in_flight_per_connection", "1", NULL },

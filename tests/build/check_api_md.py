@@ -67,8 +67,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--doc', required=True)
     ap.add_argument('--include', required=True)
-    ap.add_argument('--lib', required=True, help='the shared library libucql.so')
-    ap.add_argument('--mock', required=True)
+    ap.add_argument('--lib', help='the shared library libucql.so')
+    ap.add_argument('--mock')
+    ap.add_argument('--compile-only', action='store_true',
+                    help='compile each block as a translation unit (-c): no link, no run, no mock')
+    ap.add_argument('--min-blocks', type=int, default=10)
     ap.add_argument('--cflag', action='append', default=[])
     ap.add_argument('--only', action='append', type=int, default=[],
                     help='run only example N (1-based; repeatable)')
@@ -91,8 +94,10 @@ def main():
             print('FAIL: %s\n%s' % (name, detail.rstrip()))
 
     doc_name = os.path.basename(a.doc)
-    check('%s has examples' % doc_name, len(blocks) >= 10 or bool(a.only), '%d blocks' % len(blocks))
-    libdir = os.path.dirname(os.path.abspath(a.lib))
+    check('%s has examples' % doc_name, len(blocks) >= a.min_blocks or bool(a.only), '%d blocks' % len(blocks))
+    if not a.compile_only and (not a.lib or not a.mock):
+        ap.error('--lib and --mock are needed unless --compile-only')
+    libdir = os.path.dirname(os.path.abspath(a.lib)) if a.lib else ''
     tmp = tempfile.TemporaryDirectory(prefix='api-md-')
     exes = []
     for idx, line, heading, code, skip in blocks:
@@ -101,8 +106,11 @@ def main():
         exe = os.path.join(tmp.name, 'example%d' % idx)
         with open(src, 'w', encoding='utf-8') as f:
             f.write(code)
-        cmd = a.cc + ['-std=c11', '-Wall', '-Wextra', '-Werror', '-pthread'] + a.cflag + \
-            ['-I', a.include, src, '-o', exe, os.path.abspath(a.lib), '-Wl,-rpath,' + libdir]
+        cmd = a.cc + ['-std=c11', '-Wall', '-Wextra', '-Werror', '-pthread'] + a.cflag + ['-I', a.include]
+        if a.compile_only:
+            cmd += ['-c', src, '-o', exe + '.o']
+        else:
+            cmd += [src, '-o', exe, os.path.abspath(a.lib), '-Wl,-rpath,' + libdir]
         try:
             p = subprocess.run(cmd, capture_output=True, text=True, timeout=COMPILE_TIMEOUT)
             ok, out = p.returncode == 0, p.stdout + p.stderr
@@ -112,6 +120,9 @@ def main():
         if ok:
             exes.append((name, exe, skip))
 
+    if a.compile_only:
+        print('%d passed, %d failed' % (passed, failed))
+        return 1 if failed else 0
     mock = mockrun.Mock(a.mock, ['--nodes', '3'], 21000 + os.getpid() % 2000 * 4)
     try:
         env = dict(os.environ, UCQL_EXAMPLE_HOST='127.0.0.1', UCQL_EXAMPLE_PORT=str(mock.port))

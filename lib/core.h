@@ -54,6 +54,17 @@ struct ucql__rbuf {
 };
 
 /* ---- prepared statements -------------------------------------------------- */
+/* A newer result metadata (v5 METADATA_CHANGED, §4.2.5.2): its id and the
+ * rows metadata, owned; the previous one stays reachable through `prev`
+ * (readers on other shards may still use it) until the statement is
+ * freed. */
+typedef struct ucql__rmd {
+	struct ucql__rmd *prev;
+	uint8_t *buf;
+	ucql_bytes id;
+	ucql_metadata md;
+} ucql__rmd;
+
 struct ucql_prepared_stmt {
 	_Atomic int32_t refs;
 	ucql_session *s;
@@ -68,6 +79,7 @@ struct ucql_prepared_stmt {
 	int32_t *pk_index;       /* pk_count entries */
 	int32_t pk_count;
 	ucql_prepared_stmt *next_cached;
+	_Atomic(ucql__rmd *) rmd;   /* NULL: p.result_metadata_id / p.result */
 };
 
 /* ---- result sets ------------------------------------------------------------ */
@@ -381,6 +393,17 @@ static inline ucql_prepared_stmt *ucql__prepared_ref(ucql_prepared_stmt *p)
 	return p;
 }
 void ucql__prepared_cache_clear(ucql_session *s);
+/* The result metadata in force and its id (v5): the latest the server
+ * announced, else the one of the PREPARED answer. Any thread. */
+static inline const ucql_metadata *ucql__prepared_result_md(const ucql_prepared_stmt *p,
+							     ucql_bytes *id)
+{
+	ucql__rmd *r = atomic_load_explicit(&((ucql_prepared_stmt *)p)->rmd, memory_order_acquire);
+	if (id)
+		*id = r ? r->id : p->p.result_metadata_id;
+	return r ? &r->md : &p->p.result;
+}
+void ucql__prepared_update_md(ucql_prepared_stmt *p, int version, const ucql_metadata *md);
 ucql_prepared_stmt *ucql__prepared_lookup(ucql_session *s, const char *q, size_t qlen);
 
 /* lib/session.c */

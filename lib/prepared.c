@@ -18,6 +18,13 @@ void ucql_prepared_stmt_free(ucql_prepared_stmt *p)
 {
 	if (!p || atomic_fetch_sub_explicit(&p->refs, 1, memory_order_acq_rel) != 1)
 		return;
+	ucql__rmd *r = atomic_load_explicit(&p->rmd, memory_order_acquire);
+	while (r) {
+		ucql__rmd *prev = r->prev;
+		free(r->buf);
+		free(r);
+		r = prev;
+	}
 	free(p->query);
 	free(p->keyspace);
 	free(p->resp);
@@ -162,4 +169,56 @@ ucql_bytes ucql_prepared_stmt_id(const ucql_prepared_stmt *p)
 ucql_bytes ucql_prepared_stmt_query(const ucql_prepared_stmt *p)
 {
 	return p ? ucql_bytes_of(p->query, p->query_len) : (ucql_bytes){ NULL, 0 };
+}
+
+/*
+ * The server says the statement's result metadata changed (v5
+ * METADATA_CHANGED, with the new id and the full metadata): keep them so
+ * that later EXECUTEs send the new id and their skip-metadata answers get
+ * names and types from it — otherwise every execution would carry the full
+ * metadata again. The metadata is copied by re-encoding it as the body of
+ * an empty ROWS result and decoding that (views into our own buffer).
+ * Publication is a CAS of the pointer (release); the one it replaces stays
+ * reachable for readers that loaded it, until the statement is freed.
+ */
+void ucql__prepared_update_md(ucql_prepared_stmt *p, int version, const ucql_metadata *md)
+{
+	if (version < 5 || !md->new_metadata_id.len || md->new_metadata_id.len > 64)
+		return;
+	ucql_metadata m = *md;
+	m.flags &= ~(int32_t)(UCQL_MD_HAS_MORE_PAGES | UCQL_MD_METADATA_CHANGED);
+	m.paging_state = ucql_value_of(NULL, UCQL_NULL);
+	m.new_metadata_id = ucql_bytes_of(NULL, 0);
+	ucql_writer w;
+	ucql_writer_init(&w, NULL, 0);
+	ucql_write_int(&w, UCQL_RESULT_ROWS);
+	ucql_metadata_encode(&w, version, &m);
+	ucql_write_int(&w, 0);
+	size_t n = w.len;
+	ucql__rmd *r = calloc(1, sizeof *r);
+	uint8_t *buf = r ? malloc(n + md->new_metadata_id.len) : NULL;
+	if (!buf) {
+		free(r);
+		return;
+	}
+	ucql_writer_init(&w, buf, n);
+	ucql_write_int(&w, UCQL_RESULT_ROWS);
+	ucql_metadata_encode(&w, version, &m);
+	ucql_write_int(&w, 0);
+	ucql_result res;
+	if (w.err || ucql_result_decode(ucql_bytes_of(buf, n), version, &res) ||
+	    res.kind != UCQL_RESULT_ROWS) {
+		free(buf);
+		free(r);
+		return;
+	}
+	memcpy(buf + n, md->new_metadata_id.p, md->new_metadata_id.len);
+	r->buf = buf;
+	r->id = ucql_bytes_of(buf + n, md->new_metadata_id.len);
+	r->md = res.u.rows.metadata;
+	ucql__rmd *old = atomic_load_explicit(&p->rmd, memory_order_acquire);
+	do {
+		r->prev = old;
+	} while (!atomic_compare_exchange_weak_explicit(&p->rmd, &old, r, memory_order_acq_rel,
+							 memory_order_acquire));
 }

@@ -291,7 +291,7 @@ static size_t body_bound(const ucql_statement *st)
 	if (st->keyspace)
 		n += strlen(st->keyspace);
 	if (st->prep)
-		n += st->prep->p.id.len + st->prep->p.result_metadata_id.len;
+		n += st->prep->p.id.len + 64; /* the result metadata id (≤ 64 here) */
 	return n;
 }
 
@@ -340,14 +340,15 @@ int ucql__req_encode(ucql_session *s, ucql__req *r, const ucql_statement *st)
 		if (st->named)
 			p.flags |= UCQL_QP_NAMES;
 		if (st->kind == UCQL__STMT_PREPARED) {
-			const ucql_metadata *rm = &st->prep->p.result;
+			ucql_bytes mdid;
+			const ucql_metadata *rm = ucql__prepared_result_md(st->prep, &mdid);
 			/* Skip the rows metadata the prepared statement already
 			 * has (§4.1.4 flag 0x02): fewer bytes to send and decode. */
 			if (rm->columns_count > 0 && !(rm->flags & UCQL_MD_NO_METADATA))
 				p.flags |= UCQL_QP_SKIP_METADATA;
 			ucql_write_short_bytes(&w, st->prep->p.id);
 			if (version >= 5)
-				ucql_write_short_bytes(&w, st->prep->p.result_metadata_id);
+				ucql_write_short_bytes(&w, mdid);
 			r->opcode = UCQL_OP_EXECUTE;
 		} else {
 			ucql_write_long_string(&w, ucql_bytes_of(st->query, st->query_len));

@@ -108,10 +108,10 @@ int ucql__rs_set_response(ucql_resultset *rs, ucql__rbuf *rb, const ucql_frame *
 		rs->md = md;
 		/* skip-metadata results (§4.1.4 flag 0x02) carry only the
 		 * count: names and types come from the prepared statement */
-		if ((md->flags & UCQL_MD_NO_METADATA) && prep &&
-		    prep->p.result.columns_count == md->columns_count &&
-		    !(prep->p.result.flags & UCQL_MD_NO_METADATA))
-			rs->md = &prep->p.result;
+		const ucql_metadata *pm = prep ? ucql__prepared_result_md(prep, NULL) : NULL;
+		if ((md->flags & UCQL_MD_NO_METADATA) && pm && pm->columns_count == md->columns_count &&
+		    !(pm->flags & UCQL_MD_NO_METADATA))
+			rs->md = pm;
 		rs->it = ucql_rows_cells(&rs->result.u.rows);
 	}
 	return 0;

@@ -456,6 +456,9 @@ void ucql__shard_on_response(ucql_shard *sh, ucql__conn *c, ucql__req *r, ucql__
 		reprepare(sh, c, r, ucql_bytes_of(idcopy, n));
 		return;
 	}
+	if (!err && r->prep && r->rs.result.kind == UCQL_RESULT_ROWS &&
+	    (r->rs.result.u.rows.metadata.flags & UCQL_MD_METADATA_CHANGED))
+		ucql__prepared_update_md(r->prep, f->h.version, &r->rs.result.u.rows.metadata);
 	if (!err && r->rs.result.kind == UCQL_RESULT_SET_KEYSPACE) {
 		ucql__session_set_keyspace(sh->s, r->rs.result.u.keyspace);
 		c->ks_gen = atomic_load_explicit(&sh->s->ks_gen, memory_order_acquire);

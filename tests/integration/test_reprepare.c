@@ -186,3 +186,58 @@ Test(reprepare, node_replaced_forgets_statements, .timeout = 90)
 	ucql_session_close(s, 5000);
 	it_mock_stop(&m);
 }
+
+/* v5 METADATA_CHANGED (native_protocol_v5.spec §4.2.5.2): the table under
+ * a prepared SELECT * is re-created with another column. The first
+ * EXECUTE after it gets the new metadata and id; the driver keeps them,
+ * so the next EXECUTE sends the new id and gets a skip-metadata answer
+ * whose names come from the updated prepared statement. */
+static int32_t exec_star(ucql_session *s, ucql_prepared_stmt *p, int *changed)
+{
+	ucql_statement *st = ucql_prepared_stmt_bind(p);
+	cr_assert_eq(ucql_statement_bind_int32(st, 0, 1), 0);
+	ucql_resultset *rs = ucql_session_execute_sync(s, st);
+	ucql_statement_free(st);
+	cr_assert_eq(ucql_resultset_error_code(rs), 0, "%s", ucql_resultset_error_message(rs));
+	cr_assert_eq(ucql_resultset_row_count(rs), 1);
+	*changed = (ucql_resultset_result(rs)->u.rows.metadata.flags & UCQL_MD_METADATA_CHANGED) != 0;
+	int32_t n = ucql_resultset_column_count(rs);
+	/* names and types are there whichever way the metadata came */
+	for (int32_t i = 0; i < n; i++) {
+		cr_assert(ucql_resultset_column_name(rs, i).len > 0, "column %d has no name", i);
+		cr_assert_not_null(ucql_resultset_column_type(rs, i));
+	}
+	if (n == 3)
+		cr_assert_eq(ucql_resultset_column_index(rs, "w"), 2);
+	ucql_resultset_free(rs);
+	return n;
+}
+
+Test(reprepare, v5_metadata_changed_is_kept, .timeout = 60)
+{
+	it_mock m;
+	it_mock_start_n(&m, 1);
+	ucql_config *cfg = it_config(&m, 1);
+	it_set(cfg, "protocol.version", "5");
+	ucql_session *s = it_connect(cfg);
+	ucql_config_free(cfg);
+	it_keyspace(s, "ks", 1);
+	it_exec(s, "CREATE TABLE ks.m (k int PRIMARY KEY, v text)");
+	it_exec(s, "INSERT INTO ks.m (k, v) VALUES (1, 'one')");
+	ucql_prepared_stmt *p = it_prepare(s, "SELECT * FROM ks.m WHERE k = ?");
+	int changed;
+	cr_assert_eq(exec_star(s, p, &changed), 2);
+	cr_assert_not(changed);
+	it_exec(s, "DROP TABLE ks.m");
+	it_exec(s, "CREATE TABLE ks.m (k int PRIMARY KEY, v text, w int)");
+	it_exec(s, "INSERT INTO ks.m (k, v, w) VALUES (1, 'one', 7)");
+	/* the first execution may meet UNPREPARED (re-prepared) and then
+	 * METADATA_CHANGED; at the latest the second one has the new id */
+	cr_assert_eq(exec_star(s, p, &changed), 3);
+	cr_assert_eq(exec_star(s, p, &changed), 3);
+	cr_assert_eq(exec_star(s, p, &changed), 3);
+	cr_assert_not(changed, "the new result metadata id was not kept: every EXECUTE gets METADATA_CHANGED");
+	ucql_prepared_stmt_free(p);
+	ucql_session_close(s, 1000);
+	it_mock_stop(&m);
+}

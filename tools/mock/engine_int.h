@@ -6,6 +6,7 @@
 #ifndef MOCK_ENGINE_INT_H
 #define MOCK_ENGINE_INT_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,7 +38,8 @@ typedef struct mock_prep {
 struct mock_engine {
 	mock_catalog cat;
 	mock_ring *ring;
-	mock_cluster *cluster;
+	/* set by mock_engine_attach after the loop thread started: atomic */
+	_Atomic(mock_cluster *) cluster;
 	char release_version[32];
 	char cluster_name[128];
 	int mode_311;

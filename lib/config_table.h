@@ -154,7 +154,8 @@ enum {
 	  "Keyspace every connection switches to (`USE`) once open; empty = "       \
 	  "none. Written as in CQL: an unquoted name (letters, digits, "            \
 	  "underscores; case-insensitive) or a double-quoted one for a "            \
-	  "case-sensitive name (`\"MyKeyspace\"`).")                                \
+	  "case-sensitive name (`\"MyKeyspace\"`). It must exist: "              \
+	  "`ucql_session_connect` fails with the server's error otherwise.")        \
 	X("submit.queue_size", submit_queue_size, INT, "4096", 64, 1048576, NONE,  \
 	  POW2,                                                                     \
 	  "Capacity of each shard's submission ring, in requests: how many "        \

@@ -54,8 +54,11 @@ typedef void (*ucql_prepared_fn)(ucql_prepared_stmt *p, ucql_resultset *rs, void
  * (embedded mode: shards connect as they are polled), or until
  * connect.timeout_ms. Returns 0 and *out, or an error: UCQL_E_CONFIG_VALUE
  * (bad settings), UCQL_E_NO_HOSTS (no contact point reachable),
- * UCQL_E_AUTH / UCQL_E_PROTOCOL (the server refused), UCQL_E_TIMEOUT;
- * a message into err[errlen] (may be NULL). Any thread but a shard's. */
+ * UCQL_E_AUTH / UCQL_E_AUTH_REQUIRED / UCQL_E_PROTOCOL (the server
+ * refused), the server's error for a configured keyspace it cannot USE
+ * (e.g. UCQL_E_INVALID), UCQL_E_TIMEOUT, UCQL_E_WOULD_DEADLOCK (called on a
+ * shard's thread); a message into err[errlen] (may be NULL). Any thread
+ * but a shard's. */
 UCQL_API int ucql_session_connect(const ucql_config *cfg, ucql_session **out, char *err,
 				  size_t errlen);
 

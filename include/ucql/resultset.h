@@ -78,7 +78,9 @@ UCQL_API int32_t ucql_resultset_column_count(const ucql_resultset *rs);
  * is the column's root node). NULL / empty if i is out of range or the
  * result came without metadata (a prepared statement executed with
  * skip-metadata keeps the prepared statement's metadata, so names and
- * types are still there). */
+ * types are still there). A type tree is limited to 64 nodes per column
+ * (a wider UDT or tuple gives NULL: read its raw [option] with
+ * ucql_resultset_result and ucql_type_read into a larger set). */
 UCQL_API ucql_bytes ucql_resultset_column_name(const ucql_resultset *rs, int32_t i);
 UCQL_API const ucql_type_set *ucql_resultset_column_type(const ucql_resultset *rs, int32_t i);
 /* Index of the column named `name` (exact), or -1. */

@@ -125,7 +125,11 @@ UCQL_API int ucql_statement_bind_end(ucql_statement *st, ucql_writer *w);
  * (exact match, case-sensitive as the server reports it; a name used by
  * several markers binds all of them). For a simple statement the value is
  * sent with its name (the QUERY "names" flag) — every value of that
- * statement must then be named. Returns as the positional binders. */
+ * statement must then be named, so create it with n_values = 0 (named
+ * values take indexes in the order their names are first bound; a
+ * positional bind past them is UCQL_E_INVALID_ARG). Returns as the
+ * positional binders. bind_begin_by_name returns the writer of the first
+ * marker with that name only (one value is written at a time). */
 UCQL_API int ucql_statement_bind_value_by_name(ucql_statement *st, const char *name, ucql_value v);
 UCQL_API int ucql_statement_bind_null_by_name(ucql_statement *st, const char *name);
 UCQL_API int ucql_statement_bind_int32_by_name(ucql_statement *st, const char *name, int32_t v);

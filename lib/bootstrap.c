@@ -22,6 +22,18 @@
 
 #include "core.h"
 
+/* n->name = "addr:port" ("[addr]:port" for IPv6) from n->addr. */
+static void name_node(ucql__node *n, int port)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+	int v6 = n->addr.ss_family == AF_INET6;
+	if (v6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&n->addr)->sin6_addr, a, sizeof a);
+	else
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&n->addr)->sin_addr, a, sizeof a);
+	snprintf(n->name, sizeof n->name, v6 ? "[%s]:%d" : "%s:%d", a, port);
+}
+
 static int resolve(const char *host, int port, ucql__node *n)
 {
 	struct addrinfo hints, *res = NULL;
@@ -35,36 +47,28 @@ static int resolve(const char *host, int port, ucql__node *n)
 	memcpy(&n->addr, res->ai_addr, res->ai_addrlen);
 	n->addrlen = (socklen_t)res->ai_addrlen;
 	freeaddrinfo(res);
-	char a[INET6_ADDRSTRLEN] = "?";
-	if (n->addr.ss_family == AF_INET)
-		inet_ntop(AF_INET, &((struct sockaddr_in *)&n->addr)->sin_addr, a, sizeof a);
-	else
-		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&n->addr)->sin6_addr, a, sizeof a);
-	snprintf(n->name, sizeof n->name, n->addr.ss_family == AF_INET6 ? "[%s]:%d" : "%s:%d", a, port);
+	name_node(n, port);
 	return 0;
 }
 
+/* A node from a system table's [inet] address and its native port. */
 static void set_inet(ucql__node *n, const ucql_inet *in, int port)
 {
 	memset(n, 0, sizeof *n);
-	char a[INET6_ADDRSTRLEN] = "?";
 	if (in->len == 4) {
 		struct sockaddr_in *sa = (struct sockaddr_in *)&n->addr;
 		sa->sin_family = AF_INET;
 		sa->sin_port = htons((uint16_t)port);
 		memcpy(&sa->sin_addr, in->addr, 4);
 		n->addrlen = sizeof *sa;
-		inet_ntop(AF_INET, &sa->sin_addr, a, sizeof a);
-		snprintf(n->name, sizeof n->name, "%s:%d", a, port);
 	} else {
 		struct sockaddr_in6 *sa = (struct sockaddr_in6 *)&n->addr;
 		sa->sin6_family = AF_INET6;
 		sa->sin6_port = htons((uint16_t)port);
 		memcpy(&sa->sin6_addr, in->addr, 16);
 		n->addrlen = sizeof *sa;
-		inet_ntop(AF_INET6, &sa->sin6_addr, a, sizeof a);
-		snprintf(n->name, sizeof n->name, "[%s]:%d", a, port);
 	}
+	name_node(n, port);
 }
 
 /* A temporary shard connected to s->nodes, driven until every connection

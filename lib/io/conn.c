@@ -355,6 +355,15 @@ static int start_segments(ucql__conn *c)
 	return ucql_segment_stream_init(&c->ss, c->lz4, c->ss_work, wcap, c->ss_env, ecap);
 }
 
+/* The handshake is over (with or without the keyspace): requests may go. */
+static void mark_ready(ucql__conn *c)
+{
+	c->state = UCQL__CONN_READY;
+	c->hs_step = 0;
+	c->reconnect_delay_ms = c->sh->s->v->reconnect_base_delay_ms;
+	ucql__shard_conn_ready(c->sh, c);
+}
+
 static void become_ready(ucql__conn *c)
 {
 	ucql_session *s = c->sh->s;
@@ -379,10 +388,7 @@ static void become_ready(ucql__conn *c)
 		send_handshake(c, UCQL_OP_QUERY, body, w.len);
 		return;
 	}
-	c->state = UCQL__CONN_READY;
-	c->hs_step = 0;
-	c->reconnect_delay_ms = s->v->reconnect_base_delay_ms;
-	ucql__shard_conn_ready(c->sh, c);
+	mark_ready(c);
 }
 
 static int auth_initial(ucql__conn *c, ucql_bytes cls, ucql_writer *w)
@@ -438,9 +444,7 @@ static void handshake_error(ucql__conn *c, const ucql_frame *f)
 		/* the keyspace is gone: the connection works without it */
 		ucql__log(&c->sh->s->log, UCQL_LOG_WARN, "%s: USE failed: %s", node_name(c), why);
 		c->ks_gen = c->hs_ks_gen;
-		c->state = UCQL__CONN_READY;
-		c->hs_step = 0;
-		ucql__shard_conn_ready(c->sh, c);
+		mark_ready(c);
 		return;
 	}
 	ucql__conn_fail(c, e.code, why);
@@ -555,10 +559,7 @@ static void on_handshake_frame(ucql__conn *c, const ucql_frame *f)
 	}
 	case HS_USE:
 		c->ks_gen = c->hs_ks_gen;
-		c->state = UCQL__CONN_READY;
-		c->hs_step = 0;
-		c->reconnect_delay_ms = c->sh->s->v->reconnect_base_delay_ms;
-		ucql__shard_conn_ready(c->sh, c);
+		mark_ready(c);
 		return;
 	default:
 		ucql__conn_fail(c, UCQL_E_SERVER_PROTOCOL, "unexpected frame on stream 0");

@@ -260,6 +260,14 @@ int ucql__shard_dispatch(ucql_shard *sh, ucql__req *r)
 	return UCQL_E_NO_HOSTS;
 }
 
+/* A request no connection could take: completes it with why. */
+static void fail_undispatched(ucql_shard *sh, ucql__req *r, int rc)
+{
+	ucql__rs_set_errorf(&r->rs, rc, "%s",
+			    rc == UCQL_E_NO_HOSTS ? "no connection to any node is available" : ucql_err_str(rc));
+	ucql__shard_complete(sh, r);
+}
+
 /* Takes a new request in (on the shard's thread): timer, dispatch, or
  * pending while connections come up. */
 static void take(ucql_shard *sh, ucql__req *r)
@@ -282,9 +290,7 @@ static void take(ucql_shard *sh, ucql__req *r)
 		pend(sh, r);
 		return;
 	}
-	ucql__rs_set_errorf(&r->rs, rc, "%s", rc == UCQL_E_NO_HOSTS ? "no connection to any node is available"
-								    : ucql_err_str(rc));
-	ucql__shard_complete(sh, r);
+	fail_undispatched(sh, r, rc);
 }
 
 void ucql__shard_submit_local(ucql_shard *sh, ucql__req *r)
@@ -306,12 +312,8 @@ static void run_pending(ucql_shard *sh)
 			sh->pend_tail = NULL;
 		sh->n_pend--;
 		r->next = NULL;
-		if (rc) {
-			ucql__rs_set_errorf(&r->rs, rc, "%s",
-					    rc == UCQL_E_NO_HOSTS ? "no connection to any node is available"
-								  : ucql_err_str(rc));
-			ucql__shard_complete(sh, r);
-		}
+		if (rc)
+			fail_undispatched(sh, r, rc);
 	}
 }
 
@@ -770,23 +772,9 @@ int ucql__shard_create(ucql_session *s, unsigned idx, ucql_shard **out)
 int ucql__shard_setup(ucql_shard *sh)
 {
 	ucql_session *s = sh->s;
-	struct io_uring_params p;
-	unsigned flag_sets[] = {
-		IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_CQSIZE,
-		IORING_SETUP_COOP_TASKRUN | IORING_SETUP_CQSIZE,
-		IORING_SETUP_CQSIZE,
-	};
-	int r = -EINVAL;
 	/* An embedded shard may be closed by another thread than its owner
 	 * (ucql_session_close drives it): no single-issuer binding there. */
-	for (size_t i = sh->embedded ? 1 : 0; i < sizeof flag_sets / sizeof flag_sets[0]; i++) {
-		memset(&p, 0, sizeof p);
-		p.flags = flag_sets[i];
-		p.cq_entries = CQ_ENTRIES;
-		r = io_uring_queue_init_params(SQ_ENTRIES, &sh->ring, &p);
-		if (r == 0)
-			break;
-	}
+	int r = ucql__ring_init(&sh->ring, SQ_ENTRIES, CQ_ENTRIES, !sh->embedded);
 	if (r < 0) {
 		ucql__log(&s->log, UCQL_LOG_ERROR, "io_uring_queue_init: %s", strerror(-r));
 		return UCQL_E_NOMEM;

@@ -31,6 +31,33 @@
 #endif
 
 /*
+ * A ring for one loop thread: SINGLE_ISSUER | DEFER_TASKRUN when
+ * single_issuer (completion work runs only when the loop waits, never in
+ * interrupts of its thread; other threads must not submit), else — or on
+ * a kernel without them — COOP_TASKRUN, then nothing. CQ of cq entries.
+ * 0 or -errno.
+ */
+static inline int ucql__ring_init(struct io_uring *ring, unsigned sq, unsigned cq, int single_issuer)
+{
+	static const unsigned flag_sets[] = {
+		IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_CQSIZE,
+		IORING_SETUP_COOP_TASKRUN | IORING_SETUP_CQSIZE,
+		IORING_SETUP_CQSIZE,
+	};
+	int r = -EINVAL;
+	for (size_t i = single_issuer ? 0 : 1; i < sizeof flag_sets / sizeof flag_sets[0]; i++) {
+		struct io_uring_params p;
+		memset(&p, 0, sizeof p);
+		p.flags = flag_sets[i];
+		p.cq_entries = cq;
+		r = io_uring_queue_init_params(sq, ring, &p);
+		if (r == 0)
+			break;
+	}
+	return r;
+}
+
+/*
  * io_uring_setup_buf_ring (liburing 2.4+): maps and registers a provided
  * buffer ring of `entries` (a power of two) for group `bgid`. Returns the
  * ring, or NULL with *err = -errno. Free with ucql__free_buf_ring.

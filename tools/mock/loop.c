@@ -536,24 +536,9 @@ static int loop_done(mock_cluster *cl)
 
 static int setup_ring(mock_cluster *cl, char *err, size_t errlen)
 {
-	struct io_uring_params p;
-	/* One thread submits everything: SINGLE_ISSUER | DEFER_TASKRUN runs
-	 * completion work only when the loop waits, not in interrupts of our
-	 * own thread. Other threads only write the eventfd. */
-	unsigned flag_sets[] = {
-		IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_CQSIZE,
-		IORING_SETUP_CQSIZE,
-		0,
-	};
-	int r = -EINVAL;
-	for (size_t i = 0; i < sizeof flag_sets / sizeof flag_sets[0]; i++) {
-		memset(&p, 0, sizeof p);
-		p.flags = flag_sets[i];
-		p.cq_entries = RING_CQ;
-		r = io_uring_queue_init_params(RING_SQ, &cl->ring, &p);
-		if (r == 0)
-			break;
-	}
+	/* One thread submits everything; other threads only write the
+	 * eventfd. */
+	int r = ucql__ring_init(&cl->ring, RING_SQ, RING_CQ, 1);
 	if (r < 0) {
 		snprintf(err, errlen, "io_uring_queue_init: %s", strerror(-r));
 		return r;
